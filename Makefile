@@ -1,0 +1,39 @@
+# Two commands from a fresh clone (only Python 3.11 needed): `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+
+.PHONY: demo test lab bench setup clean lint
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install it or run 'make PYTHON=/path/to/python3.11'"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Batch-run every sample merchant's playbooks into out/ (handouts, index.html, summary.json)
+demo: $(STAMP)
+	$(BIN)/playbooks run params --out out
+
+## Library, CLI and notebook tests (nbval over playbooks/)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q --nbval-lax tests playbooks
+
+## JupyterLab with the project installed (kernel: the project's .venv)
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+## Benchmarks (not part of make test)
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests playbooks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,125 @@
+"""`playbooks`: a thin command line over the library (parse, call, print, exit code).
+
+Exit codes: 0 everything succeeded; 1 a merchant failed or a file is invalid
+(the others are still written); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import PLAYBOOK_NAMES, __version__
+from .errors import UserError
+
+DEFAULT_PARAMS = Path("params")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="playbooks", description="Merchant Growth Playbooks: plan campaigns, "
+                                "batch-run notebooks, hand out plans.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run every merchant's playbooks and write handouts")
+    run.add_argument("inputs", nargs="*", type=Path, help="params files or folders (default: params/)")
+    run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    run.add_argument("--playbook", action="append", choices=PLAYBOOK_NAMES, dest="only",
+                     help="run only this playbook (repeatable)")
+    run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    run.add_argument("--force", action="store_true", help="re-run outputs that are up to date")
+    run.add_argument("--timeout", type=float, default=600, help="seconds a notebook cell may run (default 600)")
+
+    val = sub.add_parser("validate", help="check params files without running anything")
+    val.add_argument("inputs", nargs="+", type=Path)
+
+    dia = sub.add_parser("diagnose", help="say which stage each merchant is in and which playbook fits")
+    dia.add_argument("inputs", nargs="+", type=Path)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "validate":
+            return cmd_validate(args)
+        if args.command == "diagnose":
+            return cmd_diagnose(args)
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _inputs(paths: list[Path]) -> list[Path]:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            print(f"playbooks: error: {p}: no such file or folder", file=sys.stderr)
+        raise SystemExit(2)
+    from .runner import discover
+
+    files = discover(paths)
+    if not files:
+        print(f"playbooks: error: no params files (*.yaml) in {', '.join(map(str, paths))}", file=sys.stderr)
+        raise SystemExit(2)
+    return files
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .batch import BatchOptions, run_batch
+
+    if args.jobs < 1:
+        print("playbooks: error: -j must be at least 1", file=sys.stderr)
+        return 2
+    files = _inputs(args.inputs or [DEFAULT_PARAMS])
+    opts = BatchOptions(out=args.out, only=args.only, workers=args.jobs, force=args.force, timeout=args.timeout)
+    results = run_batch(files, opts, log=lambda s: print(s, flush=True))
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("ok", "failed", "skipped")}
+    print(f"{counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped -> {args.out / 'index.html'}")
+    return 1 if counts["failed"] else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .errors import ParamsError
+    from .loading import display_path, load_params
+
+    bad = 0
+    for path in _inputs(args.inputs):
+        try:
+            mp = load_params(path)
+        except ParamsError as exc:
+            bad += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        print(f"{display_path(path)}: ok ({mp.merchant.name}: {', '.join(mp.playbooks)})")
+    return 1 if bad else 0
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from .errors import ParamsError
+    from .loading import display_path, load_params
+
+    bad = 0
+    for path in _inputs(args.inputs):
+        try:
+            mp = load_params(path)
+        except ParamsError as exc:
+            bad += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        d = mp.diagnosis
+        print(f"{display_path(path)}: {mp.merchant.name}\n  stage: {d.stage} -> playbook {d.playbook}\n"
+              f"  why: {d.text('en')}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Stage diagnosis: which of the four operating stages a merchant is in, and why.
+
+The four stages and what each one needs come from source 000 ("How to plan mall
+activities at different operation stages"): zero budget and zero fans → traffic
+first; a few fans → a first fission event; rapid growth → regular activities;
+stable operation → membership and community. The source gives no numeric
+thresholds; the ones below are ours, chosen so the sources' cases land in the
+stage the article puts them in, and are named here so a consultant can see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .schema import MerchantSection
+
+# Fewer followers than a shop's own staff and friends can bring in one day:
+# the driving-school case (source 000) starts from "0 fans".
+ZERO_FANS_MAX = 100
+# Below this budget (currency units) a merchant cannot pay for rewards or ads:
+# the "0 budget" of source 000's first stage.
+ZERO_BUDGET_MAX = Decimal("1000")
+# "A small number of fans": the household brand's launch (source 000) had an
+# audience in the low thousands before its 15-day price-cut event.
+FEW_FANS_MAX = 5000
+# Stable operation (source 000, stage 4): trading two years or more, repeat
+# buyers at least 30% of customers, and growth that has levelled off.
+STABLE_MONTHS_MIN = 24
+STABLE_REPEAT_MIN = 0.30
+STABLE_GROWTH_MAX = 0.05
+
+STAGE_PLAYBOOK = {
+    "zero": "zero_fan_launch",
+    "few_fans": "first_event_bargaining",
+    "growing": "rapid_growth_cadence",
+    "stable": "membership_community",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason as a message key with its values, so it reads in either language."""
+
+    key: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    stage: str  # zero | few_fans | growing | stable
+    playbook: str
+    reasons: tuple[Reason, ...]
+
+    def text(self, lang: str) -> str:
+        from .i18n import t
+
+        reasons = " ".join(t(f"common.diagnosis.{r.key}", lang, **r.values) for r in self.reasons)
+        return t("common.diagnosis.summary", lang, stage=t(f"common.stage.{self.stage}", lang), reasons=reasons)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        return {"stage": self.stage, "playbook": self.playbook, "why": self.text(lang)}
+
+
+def diagnose(m: MerchantSection) -> Diagnosis:
+    """Place a merchant in one of the four stages from its `merchant:` block."""
+    fans, budget = m.fans, m.budget
+    if fans < ZERO_FANS_MAX:
+        reasons = [Reason("few_followers", {"fans": f"{fans:,}", "limit": f"{ZERO_FANS_MAX:,}"})]
+        if budget < ZERO_BUDGET_MAX:
+            reasons.append(Reason("no_budget", {"budget": f"{budget:,.0f}", "limit": f"{ZERO_BUDGET_MAX:,.0f}"}))
+        reasons.append(Reason("traffic_first"))
+        return Diagnosis("zero", STAGE_PLAYBOOK["zero"], tuple(reasons))
+    if fans < FEW_FANS_MAX:
+        return Diagnosis(
+            "few_fans",
+            STAGE_PLAYBOOK["few_fans"],
+            (Reason("some_followers", {"fans": f"{fans:,}", "limit": f"{FEW_FANS_MAX:,}"}), Reason("activate_and_pull")),
+        )
+    stable = (
+        m.months_trading >= STABLE_MONTHS_MIN
+        and m.repeat_rate >= STABLE_REPEAT_MIN
+        and m.growth_rate < STABLE_GROWTH_MAX
+    )
+    if stable:
+        return Diagnosis(
+            "stable",
+            STAGE_PLAYBOOK["stable"],
+            (
+                Reason(
+                    "settled",
+                    {
+                        "months": f"{m.months_trading:g}",
+                        "repeat": f"{m.repeat_rate:.0%}",
+                        "growth": f"{m.growth_rate:.0%}",
+                    },
+                ),
+                Reason("keep_and_grow"),
+            ),
+        )
+    return Diagnosis(
+        "growing",
+        STAGE_PLAYBOOK["growing"],
+        (
+            Reason("growing_audience", {"fans": f"{fans:,}", "growth": f"{m.growth_rate:.0%}"}),
+            Reason("regular_cadence"),
+        ),
+    )

@@ -1,0 +1,81 @@
+"""Charts of the bargaining plan, each a named function of the plan's data."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .. import i18n
+from ..charts import ACCENT, BAND, title
+from ..plan import Plan
+
+NS = "first_event_bargaining"
+
+
+def _t(plan: Plan, key: str, **kw: object) -> str:
+    return i18n.t(f"{NS}.{key}", plan.language, **kw)
+
+
+def chart_cut_schedule(plan: Plan) -> alt.Chart:
+    """Bars: what each helper cuts, largest first."""
+    symbol = i18n.CURRENCY_SYMBOLS.get(plan.currency, plan.currency)
+    df = plan.tables["cut_schedule"].assign(cut=lambda d: d["cut"].astype(float),
+                                            price_after=lambda d: d["price_after"].astype(float))
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("helper:O", title=_t(plan, "chart.helper")),
+            y=alt.Y("cut:Q", title=_t(plan, "chart.cut", symbol=symbol)),
+            tooltip=[alt.Tooltip("helper:O", title=_t(plan, "chart.helper")),
+                     alt.Tooltip("cut:Q", format=",.2f", title=_t(plan, "chart.cut", symbol=symbol)),
+                     alt.Tooltip("price_after:Q", format=",.2f", title=_t(plan, "chart.price_after", symbol=symbol))],
+        )
+        .properties(title=title(_t(plan, "chart.cut_title"), _t(
+            plan, "chart.cut_subtitle", original=i18n.money(plan.data["original_price"], plan.currency, plan.language),
+            floor=i18n.money(plan.data["floor_price"], plan.currency, plan.language), n=len(df))), height=200)
+    )
+
+
+def chart_daily_funnel(plan: Plan) -> alt.Chart:
+    """Bands and lines: bargains started, orders and new followers per day."""
+    daily = plan.model.daily
+    keep = ["attempts", "orders", "new_followers"]
+    df = daily[daily["metric"].isin(keep)].copy()
+    df["measure"] = df["metric"].map(lambda k: _t(plan, f"kpi.{k}"))
+    df["date"] = pd.to_datetime(df["date"])
+    fmt = "%m-%d" if plan.language == "zh" else "%d %b"
+    base = alt.Chart(df).encode(
+        x=alt.X("date:T", title=_t(plan, "chart.date"), axis=alt.Axis(format=fmt)),
+        color=alt.Color("measure:N", title=_t(plan, "chart.metric"), sort=[_t(plan, f"kpi.{k}") for k in keep]),
+    )
+    band = base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", title=_t(plan, "chart.per_day")), y2="p90:Q")
+    line = base.mark_line(point=True).encode(y="p50:Q")
+    return (band + line).properties(
+        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), height=240
+    )
+
+
+def chart_helpers_tradeoff(plan: Plan) -> alt.Chart:
+    """New followers by helpers needed, with the P10–P90 band; hollow where over budget."""
+    df = plan.model.decision.copy()
+    yes, no = _t(plan, "decision.answer_yes"), _t(plan, "decision.answer_no")
+    df["within"] = df["within_budget"].map({True: yes, False: no})
+    x = alt.X("helpers_needed:Q", title=_t(plan, "decision.helpers_needed"))
+    band = alt.Chart(df).mark_area(color=BAND, opacity=0.15).encode(
+        x=x, y=alt.Y("new_followers_p10:Q", title=_t(plan, "chart.followers")), y2="new_followers_p90:Q")
+    line = alt.Chart(df).mark_line(color=BAND).encode(x=x, y="new_followers_p50:Q")
+    points = alt.Chart(df).mark_point(size=60, color=BAND).encode(
+        x=x, y="new_followers_p50:Q",
+        fill=alt.Fill("within:N", scale=alt.Scale(domain=[yes, no], range=[BAND, "white"]),
+                      title=_t(plan, "decision.within_budget")),
+        tooltip=[alt.Tooltip("helpers_needed:Q", title=_t(plan, "decision.helpers_needed")),
+                 alt.Tooltip("new_followers_p50:Q", format=",.0f", title=_t(plan, "decision.followers_p50")),
+                 alt.Tooltip("completion_rate:Q", format=".0%", title=_t(plan, "decision.completion_rate")),
+                 alt.Tooltip("cost_p90:Q", format=",.0f", title=_t(plan, "decision.cost_p90"))],
+    )
+    chosen = alt.Chart(pd.DataFrame({"n": [plan.data["helpers_needed"]]})).mark_rule(
+        color=ACCENT, strokeDash=[4, 3]).encode(x="n:Q")
+    return (band + line + points + chosen).properties(
+        title=title(_t(plan, "chart.tradeoff_title"), _t(plan, "chart.tradeoff_subtitle")), height=240
+    )

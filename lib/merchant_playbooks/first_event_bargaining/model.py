@@ -1,0 +1,342 @@
+"""The bargaining model: pure functions of validated params → plain data.
+
+- `cut_schedule`: how much each helper cuts, in exact money that adds up to the cent;
+- `simulate`: day by day, views → bargain attempts → helpers → completions →
+  orders (capped by stock) → new followers, for every N in the decision range at
+  once and for every Monte Carlo draw at once (arrays of draws × N);
+- `build_model`: everything the plan shows, including the N trade-off and the
+  group-buy and referral-gift alternatives on the same budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..montecarlo import Band, draw_all, generator
+from .schema import Section
+
+CENT = Decimal("0.01")
+# Launch profile: most seed views come in the first days, with a last-call bump.
+LAUNCH_DECAY = 0.82
+LAST_CALL_BOOST = 1.6
+# Asking for more helpers puts people off starting: attempts scale by
+# (REFERENCE_HELPERS / N) ** difficulty_elasticity, so N = 10 is the baseline.
+REFERENCE_HELPERS = 10
+
+
+# ------------------------------------------------------------------ cut schedule
+
+
+def cut_schedule(
+    original: Decimal,
+    floor: Decimal,
+    helpers: int,
+    style: str = "decreasing",
+    seed: int = 0,
+    max_multiple: float = 4.0,
+) -> list[Decimal]:
+    """The amount each of `helpers` friends cuts, largest first, summing exactly to original − floor.
+
+    Works in fen (cents): every helper cuts at least 0.01; "decreasing" splits the
+    rest by weights N, N−1 … 1 and scatters leftover fen to the first helpers;
+    "random" draws double-average cuts (each ~ U(1 fen, 2 × remaining ÷ helpers left),
+    the last takes the rest), sorts them largest first and caps any cut at
+    `max_multiple` × the average.
+    """
+    gap = int(((original - floor) / CENT).to_integral_value())
+    if helpers < 1:
+        raise ValueError("helpers must be at least 1")
+    if gap < helpers:
+        raise ValueError(f"a gap of {gap} fen cannot give {helpers} helpers at least 1 fen each")
+    if style == "decreasing":
+        fen = _decreasing_fen(gap, helpers)
+    elif style == "random":
+        fen = _random_fen(gap, helpers, seed, max_multiple)
+    else:
+        raise ValueError(f"unknown cut style {style!r}")
+    assert sum(fen) == gap
+    return [Decimal(f) * CENT for f in fen]
+
+
+def _decreasing_fen(gap: int, n: int) -> list[int]:
+    rest = gap - n
+    weights = np.arange(n, 0, -1, dtype=np.int64)
+    total = int(weights.sum())
+    share = [rest * int(w) // total for w in weights]
+    leftover = rest - sum(share)
+    return [1 + s + (1 if i < leftover else 0) for i, s in enumerate(share)]
+
+
+def _random_fen(gap: int, n: int, seed: int, max_multiple: float) -> list[int]:
+    rng = np.random.default_rng(seed)
+    remaining, cuts = gap, []
+    for left in range(n, 1, -1):
+        upper = max(1, (2 * remaining) // left)
+        # leave at least 1 fen for each later helper
+        upper = min(upper, remaining - (left - 1))
+        cut = int(rng.integers(1, upper + 1))
+        cuts.append(cut)
+        remaining -= cut
+    cuts.append(remaining)
+    cuts.sort(reverse=True)
+    cap = max(1, int(np.ceil(max_multiple * gap / n)))
+    # move any excess above the cap to the smallest cuts, one fen at a time in bulk
+    excess = sum(max(0, c - cap) for c in cuts)
+    cuts = [min(c, cap) for c in cuts]
+    i = n - 1
+    while excess:
+        room = cap - cuts[i]
+        give = min(room, excess)
+        cuts[i] += give
+        excess -= give
+        i = i - 1 if i > 0 else n - 1
+    cuts.sort(reverse=True)
+    return cuts
+
+
+# ------------------------------------------------------------------ completion
+
+
+def helper_tail(mean: np.ndarray, dispersion: np.ndarray, n_max: int) -> np.ndarray:
+    """P(helpers ≥ j) for j = 0 … n_max, per draw: shape (draws, n_max + 1).
+
+    Helpers per initiator are negative binomial with the draw's mean and
+    dispersion k (variance = mean + mean²/k): a few initiators bring many friends.
+    """
+    k = dispersion[:, None]
+    p = k / (k + mean[:, None])
+    j = np.arange(n_max + 1)[None, :]
+    return stats.nbinom.sf(j - 1, k, p)
+
+
+def completion_rate(tail: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    """P(helpers ≥ N): the share of initiators who reach the floor price."""
+    return tail[:, np.atleast_1d(n)]
+
+
+def expected_helpers_used(tail: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """E[min(helpers, N)]: friends stop being able to help once the floor is reached."""
+    cum = np.concatenate([np.zeros((tail.shape[0], 1)), np.cumsum(tail[:, 1:], axis=1)], axis=1)
+    return cum[:, np.atleast_1d(n)]
+
+
+# ------------------------------------------------------------------ the campaign
+
+METRICS = ("views", "attempts", "helpers", "completions", "orders", "new_followers")
+
+
+def launch_profile(days: int) -> np.ndarray:
+    w = LAUNCH_DECAY ** np.arange(days, dtype=float)
+    if days > 1:
+        w[-1] *= LAST_CALL_BOOST
+    return w / w.sum()
+
+
+@dataclass
+class Simulation:
+    n_values: np.ndarray  # the N compared
+    totals: dict[str, np.ndarray]  # metric -> (draws, len(n_values))
+    daily: dict[str, np.ndarray]  # metric -> (draws, days), for the chosen N
+    completion: np.ndarray  # (draws, len(n_values))
+    sold_out_day: np.ndarray  # (draws,) first day stock ran out, -1 if never
+    rates: dict[str, np.ndarray]
+
+
+def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simulation:
+    """Vectorised over draws and N: day by day, with helpers' own bargains feeding the next day."""
+    rng = generator(s.seed)
+    sims, days = s.simulations, s.duration_days
+    r = draw_all(rng, s.uncertain(), sims)
+    n_values = np.asarray(n_values)
+    k = len(n_values)
+    tail = helper_tail(r["helpers_mean"], r["helpers_dispersion"], int(n_values.max()))
+    complete = completion_rate(tail, n_values)  # (sims, k)
+    used = expected_helpers_used(tail, n_values)  # (sims, k)
+    follow = np.ones(sims) if s.forced_follow else r["follow_rate"]
+    appeal = (REFERENCE_HELPERS / n_values[None, :]) ** r["difficulty_elasticity"][:, None]  # (sims, k)
+
+    seed_views = (fans * r["reach_rate"] * r["views_per_fan"] + s.external_views)[:, None] * launch_profile(days)
+    c = int(np.searchsorted(n_values, chosen))
+    totals = {m: np.zeros((sims, k)) for m in METRICS}
+    daily = {m: np.zeros((sims, days)) for m in METRICS}
+    orders_so_far = np.zeros((sims, k))
+    sold_out = np.full(sims, -1)
+    helper_views = np.zeros((sims, k))
+    for d in range(days):
+        views = seed_views[:, d : d + 1] + helper_views
+        attempts = appeal * (
+            seed_views[:, d : d + 1] * r["attempt_rate"][:, None] + helper_views * r["helper_attempt_rate"][:, None]
+        )
+        wanted = attempts * complete * r["order_rate"][:, None]
+        # once stock runs out the event closes: the day runs only for the share still in stock
+        left = np.maximum(s.stock - orders_so_far, 0)
+        open_share = np.where(wanted > left, np.divide(left, wanted, out=np.zeros_like(left), where=wanted > 0), 1.0)
+        attempts = attempts * open_share
+        views = views * open_share
+        helpers = attempts * used
+        completions = attempts * complete
+        orders = completions * r["order_rate"][:, None]
+        followers = (attempts + helpers) * (r["new_share"] * follow)[:, None]
+        orders_so_far = orders_so_far + orders
+        newly_out = (orders_so_far[:, c] >= s.stock - 1e-9) & (sold_out < 0)
+        sold_out[newly_out] = d
+        for name, arr in zip(METRICS, (views, attempts, helpers, completions, orders, followers), strict=True):
+            totals[name] += arr
+            daily[name][:, d] = arr[:, c]
+        helper_views = helpers  # helpers see the product page and may start their own bargain next day
+    return Simulation(n_values, totals, daily, complete, sold_out, r)
+
+
+# ------------------------------------------------------------------ economics and the decision
+
+
+@dataclass
+class BargainModel:
+    cuts: list[Decimal]
+    chosen_n: int
+    best_n: int | None
+    sim: Simulation
+    subsidy: Decimal  # original − floor, per order
+    margin_at_floor: Decimal  # floor − unit cost, per order (negative: sold below cost)
+    cost: np.ndarray  # (draws,) total cost at the chosen N
+    budget: Decimal
+    decision: pd.DataFrame
+    comparison: pd.DataFrame
+    daily: pd.DataFrame  # tidy: date, day, metric, p10, p50, p90
+    budget_share_within: float  # P(cost ≤ budget) at the chosen N
+
+    def total(self, metric: str) -> np.ndarray:
+        c = int(np.searchsorted(self.sim.n_values, self.chosen_n))
+        return self.sim.totals[metric][:, c]
+
+    def band(self, metric: str) -> Band:
+        return Band.of(self.total(metric))
+
+
+def event_cost(orders: np.ndarray, subsidy: Decimal, fixed: Decimal) -> np.ndarray:
+    """Orders × the price cut given away, plus fixed costs (float forecast of exact prices)."""
+    return orders * float(subsidy) + float(fixed)
+
+
+def decision_table(s: Section, sim: Simulation, subsidy: Decimal, budget: Decimal) -> tuple[pd.DataFrame, int | None]:
+    rows = []
+    for i, n in enumerate(sim.n_values):
+        followers = sim.totals["new_followers"][:, i]
+        orders = sim.totals["orders"][:, i]
+        cost = event_cost(orders, subsidy, s.fixed_costs)
+        f, c = Band.of(followers), Band.of(cost)
+        rows.append(
+            {
+                "helpers_needed": int(n),
+                "completion_rate": float(np.median(sim.completion[:, i])),
+                "orders_p50": float(np.median(orders)),
+                "new_followers_p10": f.p10,
+                "new_followers_p50": f.p50,
+                "new_followers_p90": f.p90,
+                "cost_p50": c.p50,
+                "cost_p90": c.p90,
+                "cost_per_follower_p50": c.p50 / f.p50 if f.p50 > 0 else float("nan"),
+                "within_budget": bool(c.p90 <= float(budget)),
+            }
+        )
+    table = pd.DataFrame(rows)
+    fits = table[table["within_budget"]]
+    best = int(fits.loc[fits["new_followers_p50"].idxmax(), "helpers_needed"]) if len(fits) else None
+    return table, best
+
+
+def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, bargain_orders: np.ndarray,
+                     subsidy: Decimal, budget: Decimal) -> pd.DataFrame:
+    """Bargaining against a group buy and a referral gift with the same audience and budget."""
+    rng = generator(s.seed + 1)
+    sims = s.simulations
+    r = draw_all(rng, s.uncertain(), sims)
+    g = draw_all(rng, {"joins_mean": s.group_buy.joins_mean, "joins_dispersion": s.group_buy.joins_dispersion}, sims)
+    ref = draw_all(rng, {"referrals_mean": s.referral_gift.referrals_mean}, sims)
+    follow = np.ones(sims) if s.forced_follow else r["follow_rate"]
+    seed_views = fans * r["reach_rate"] * r["views_per_fan"] + s.external_views
+    starters = seed_views * r["attempt_rate"]  # at the baseline difficulty
+    spend = max(float(budget - s.fixed_costs), 0.0)
+
+    def capped(orders: np.ndarray, unit_cost: float, followers: np.ndarray) -> tuple[np.ndarray, ...]:
+        orders = np.minimum(orders, s.stock)
+        cost = orders * unit_cost
+        scale = np.where(cost > spend, np.divide(spend, cost, out=np.zeros_like(cost), where=cost > 0), 1.0)
+        return orders * scale, cost * scale + float(s.fixed_costs), followers * scale
+
+    # group buy: a leader's team forms when at least team_size − 1 friends join
+    team = s.group_buy.team_size
+    gprice = s.group_buy.price if s.group_buy.price is not None else (s.original_price + s.floor_price) / 2
+    gtail = helper_tail(g["joins_mean"], g["joins_dispersion"], team - 1)
+    success = gtail[:, team - 1]
+    joiners = starters * expected_helpers_used(gtail, np.array([team - 1]))[:, 0]
+    g_orders, g_cost, g_follow = capped(
+        starters * success * team, float(s.original_price - gprice), (starters + joiners) * r["new_share"] * follow
+    )
+    # referral gift: each friend who buys through a customer's link earns the customer a gift
+    buyers = starters * ref["referrals_mean"]
+    r_orders, r_cost, r_follow = capped(buyers, float(s.referral_gift.gift_cost), buyers * r["new_share"] * follow)
+    b_orders, b_cost, b_follow = capped(bargain_orders, float(subsidy), bargain_followers)
+
+    rows = []
+    for key, orders, cost, followers in (
+        ("bargain", b_orders, b_cost, b_follow),
+        ("group_buy", g_orders, g_cost, g_follow),
+        ("referral_gift", r_orders, r_cost, r_follow),
+    ):
+        f, c = Band.of(followers), Band.of(cost)
+        rows.append(
+            {
+                "mechanic": key,
+                "new_followers_p10": f.p10,
+                "new_followers_p50": f.p50,
+                "new_followers_p90": f.p90,
+                "orders_p50": float(np.median(orders)),
+                "cost_p50": c.p50,
+                "cost_per_follower_p50": c.p50 / f.p50 if f.p50 > 0 else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def daily_table(s: Section, sim: Simulation) -> pd.DataFrame:
+    rows = []
+    for metric in METRICS:
+        p10, p50, p90 = np.percentile(sim.daily[metric], [10, 50, 90], axis=0)
+        for d in range(s.duration_days):
+            rows.append({"date": s.start_date + timedelta(days=d), "day": d + 1, "metric": metric,
+                         "p10": float(p10[d]), "p50": float(p50[d]), "p90": float(p90[d])})
+    return pd.DataFrame(rows)
+
+
+def build_model(s: Section, fans: int, budget: Decimal) -> BargainModel:
+    lo, hi = s.helpers_options
+    gap_fen = int((s.original_price - s.floor_price) * 100)
+    n_values = np.array(sorted({*range(lo, min(hi, gap_fen) + 1), s.helpers_needed}))
+    sim = simulate(s, fans, n_values, s.helpers_needed)
+    subsidy = s.original_price - s.floor_price
+    decision, best = decision_table(s, sim, subsidy, budget)
+    c = int(np.searchsorted(n_values, s.helpers_needed))
+    cost = event_cost(sim.totals["orders"][:, c], subsidy, s.fixed_costs)
+    comparison = comparison_table(s, fans, sim.totals["new_followers"][:, c], sim.totals["orders"][:, c], subsidy,
+                                  budget)
+    return BargainModel(
+        cuts=cut_schedule(s.original_price, s.floor_price, s.helpers_needed, s.cut_style, s.seed, s.max_cut_multiple),
+        chosen_n=s.helpers_needed,
+        best_n=best,
+        sim=sim,
+        subsidy=subsidy,
+        margin_at_floor=s.floor_price - s.unit_cost,
+        cost=cost,
+        budget=budget,
+        decision=decision,
+        comparison=comparison,
+        daily=daily_table(s, sim),
+        budget_share_within=float(np.mean(cost <= float(budget))),
+    )

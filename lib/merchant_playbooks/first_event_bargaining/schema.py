@@ -1,0 +1,157 @@
+"""The `first_event_bargaining:` params section."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..errors import Problem
+from ..schema import (
+    CountRange,
+    Money,
+    PositiveMoney,
+    PositiveRange,
+    RateRange,
+    Seed,
+    Simulations,
+    StrictModel,
+)
+
+
+class GroupBuy(StrictModel):
+    """The group-buy alternative, compared on the same budget."""
+
+    team_size: Annotated[int, Field(ge=2, le=50, description="buyers per team, the leader included")] = 3
+    price: Annotated[Money | None, Field(description="group price; default: halfway between floor and original")] = None
+    joins_mean: Annotated[PositiveRange, Field(description="friends who join a leader's team (mean), as a range")] = (
+        PositiveRange(low=1.0, high=2.5)
+    )
+    joins_dispersion: Annotated[PositiveRange, Field(description="dispersion k of joins per leader")] = PositiveRange(
+        low=0.8, high=2.0
+    )
+
+
+class ReferralGift(StrictModel):
+    """The referral-gift alternative: a gift for each friend who buys through a customer's link."""
+
+    gift_cost: Annotated[Money, Field(description="cost of one referral gift")] = Decimal("10")
+    referrals_mean: Annotated[CountRange, Field(description="buying friends per sharing customer, as a range")] = (
+        CountRange(low=0.2, high=0.8)
+    )
+
+
+class Section(StrictModel):
+    """A price-cut event: customers invite friends to cut the price down to a floor."""
+
+    start_date: Annotated[date, Field(description="first day of the event (YYYY-MM-DD)")]
+    duration_days: Annotated[
+        int, Field(ge=1, le=60, description="days the event runs; source 000's launch case ran 15")
+    ] = 15
+    warmup_days: Annotated[int, Field(ge=0, le=30, description="teaser days before the start")] = 3
+    product: Annotated[str, Field(min_length=1, max_length=120, description="the product on offer")] = "Hero product"
+    original_price: Annotated[PositiveMoney, Field(description="price before any cut")]
+    floor_price: Annotated[Money, Field(description="price once every helper has cut (0 = bargain for free)")]
+    unit_cost: Annotated[Money, Field(description="what one unit costs the merchant")] = Decimal("0")
+    stock: Annotated[int, Field(ge=1, le=10_000_000, description="units available at the floor price")]
+    helpers_needed: Annotated[int, Field(ge=1, le=500, description="friends who must help to reach the floor (N)")] = 10
+    helpers_options: Annotated[
+        tuple[int, int],
+        Field(description="smallest and largest N the decision table compares, e.g. [3, 30]"),
+    ] = (3, 30)
+    cut_style: Annotated[
+        Literal["decreasing", "random"],
+        Field(description="decreasing: fixed shrinking cuts; random: double-average draws sorted largest first"),
+    ] = "decreasing"
+    max_cut_multiple: Annotated[
+        float, Field(ge=2, le=10, description="no single cut above this multiple of the average cut")
+    ] = 4.0
+    forced_follow: Annotated[
+        bool, Field(description="initiators and helpers must follow the account (source 000's case did; see compliance)")
+    ] = True
+    external_views: Annotated[int, Field(ge=0, le=10**9, description="product views bought or from partners")] = 0
+    fixed_costs: Annotated[Money, Field(description="posters, ads and tools for the event")] = Decimal("0")
+
+    reach_rate: Annotated[RateRange, Field(description="share of fans who see the event")] = RateRange(
+        low=0.2, high=0.5
+    )
+    views_per_fan: Annotated[CountRange, Field(description="product views per reached fan over the event")] = (
+        CountRange(low=1.0, high=3.0)
+    )
+    attempt_rate: Annotated[
+        RateRange, Field(description="viewers who start a bargain; source 000: 8,000 of 240,000 views ≈ 3.3%")
+    ] = RateRange(low=0.02, high=0.05)
+    helpers_mean: Annotated[PositiveRange, Field(description="friends who help one initiator (mean)")] = PositiveRange(
+        low=5.0, high=12.0
+    )
+    helpers_dispersion: Annotated[
+        PositiveRange, Field(description="dispersion k: smaller means a few initiators bring most helpers")
+    ] = PositiveRange(low=0.8, high=2.0)
+    difficulty_elasticity: Annotated[
+        RateRange,
+        Field(description="how much fewer people start when more helpers are needed: attempts scale by (10/N)^e"),
+    ] = RateRange(low=0.3, high=0.8)
+    helper_attempt_rate: Annotated[
+        RateRange, Field(description="helpers who then start a bargain of their own")
+    ] = RateRange(low=0.02, high=0.06)
+    order_rate: Annotated[RateRange, Field(description="initiators at the floor who then pay")] = RateRange(
+        low=0.6, high=0.9
+    )
+    new_share: Annotated[RateRange, Field(description="initiators and helpers who are new to the store")] = RateRange(
+        low=0.4, high=0.7
+    )
+    follow_rate: Annotated[
+        RateRange, Field(description="new people who follow when following is optional (forced_follow: false)")
+    ] = RateRange(low=0.1, high=0.3)
+
+    group_buy: GroupBuy = GroupBuy()
+    referral_gift: ReferralGift = ReferralGift()
+    seed: Seed = 7
+    simulations: Simulations = 4000
+
+    def check(self) -> list[Problem]:
+        problems = []
+        if self.floor_price >= self.original_price:
+            problems.append(
+                Problem("floor_price", f"must be below original_price ({self.original_price})", self.floor_price, True)
+            )
+        else:
+            gap_fen = int((self.original_price - self.floor_price) * 100)
+            if gap_fen < self.helpers_needed:
+                problems.append(
+                    Problem(
+                        "helpers_needed",
+                        f"must be at most {gap_fen}: each helper cuts at least 0.01 and the price gap is "
+                        f"{self.original_price - self.floor_price}",
+                        self.helpers_needed,
+                        True,
+                    )
+                )
+        lo, hi = self.helpers_options
+        if not 1 <= lo <= hi <= 500:
+            problems.append(
+                Problem("helpers_options", "must be [smallest, largest] with 1 <= smallest <= largest <= 500",
+                        list(self.helpers_options), True)
+            )
+        price = self.group_buy.price
+        if price is not None and price >= self.original_price:
+            problems.append(
+                Problem("group_buy.price", f"must be below original_price ({self.original_price})", price, True)
+            )
+        return problems
+
+    @property
+    def end_date(self) -> date:
+        from datetime import timedelta
+
+        return self.start_date + timedelta(days=self.duration_days - 1)
+
+    def uncertain(self) -> dict[str, object]:
+        """The uncertain rates, by name, for the Monte Carlo."""
+        return {
+            name: getattr(self, name)
+            for name in ("reach_rate", "views_per_fan", "attempt_rate", "helpers_mean", "helpers_dispersion",
+                         "difficulty_elasticity", "helper_attempt_rate", "order_rate", "new_share", "follow_rate")
+        }

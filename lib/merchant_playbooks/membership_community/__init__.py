@@ -1,0 +1,1 @@
+"""The membership_community playbook."""

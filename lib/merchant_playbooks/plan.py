@@ -1,0 +1,230 @@
+"""The plan as plain data: what every playbook's model produces and everything downstream reads.
+
+A `Plan` holds the merchant, the dates, the headline KPIs as ranges, the
+playbook's sections (text, tables, notes) in the spine's order, the dated
+timeline and the key tables. The notebook shows it, the handout prints it,
+`plan.json` and the `.xlsx` export it. Nothing downstream recomputes the model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .montecarlo import Band
+
+SPINE = ("goal", "audience", "mechanics", "rewards", "channels", "timeline", "forecast", "decision", "kpis",
+         "risks", "compliance", "review")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str  # in the merchant's language
+    band: Band
+    kind: str = "count"  # count | money | share | ratio
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        d = {"label": self.label, "kind": self.kind, **self.band.to_dict(4)}
+        return d
+
+
+# Blocks: the pieces a section is made of. Text is plain (escaped when rendered).
+@dataclass(frozen=True)
+class Para:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Text a merchant can publish as it is (the event's rules)."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of `plan.tables[name]`; columns keep machine names there (plan.json, xlsx).
+
+    `labels` maps column → header in the merchant's language (columns not listed
+    are not shown); `formats` maps column → money | share | count | number | date | text.
+    """
+
+    name: str
+    caption: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    formats: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Callout:
+    text: str
+    level: str = "info"  # info | warning | danger
+
+
+@dataclass(frozen=True)
+class KpiGrid:
+    keys: tuple[str, ...] = ()  # empty: every KPI
+
+
+Block = Para | Bullets | Rules | Table | Callout | KpiGrid
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    playbook: str
+    title: str
+    merchant_name: str
+    slug: str
+    language: str
+    currency: str
+    start: date
+    end: date
+    diagnosis: str  # one sentence, in the merchant's language
+    stage: str
+    source: str  # the params file's name
+    seed: int
+    simulations: int
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+    headline: tuple[str, ...] = ()  # 3-5 KPI keys for the cover
+    sections: dict[str, Section] = field(default_factory=dict)
+    timeline: list[dict] = field(default_factory=list)  # each with an ISO "date"
+    tables: dict[str, Any] = field(default_factory=dict)  # name -> DataFrame (display-ready)
+    data: dict[str, Any] = field(default_factory=dict)  # playbook-specific plan.json fields
+    model: Any = None  # the playbook's raw model result (charts read it)
+
+    def section(self, key: str) -> Section:
+        return self.sections[key]
+
+    def ordered_sections(self) -> list[Section]:
+        known = [self.sections[k] for k in SPINE if k in self.sections]
+        extra = [s for k, s in self.sections.items() if k not in SPINE]
+        return known + extra
+
+    def to_dict(self) -> dict:
+        return {
+            "playbook": self.playbook,
+            "title": self.title,
+            "merchant": {"name": self.merchant_name, "slug": self.slug, "language": self.language,
+                         "currency": self.currency},
+            "start_date": self.start.isoformat(),
+            "end_date": self.end.isoformat(),
+            "stage": self.stage,
+            "diagnosis": self.diagnosis,
+            "source": self.source,
+            "seed": self.seed,
+            "simulations": self.simulations,
+            "headline": list(self.headline),
+            "kpis": {k: v.to_dict() for k, v in self.kpis.items()},
+            "timeline": [jsonable(row) for row in self.timeline],
+            "tables": {name: table_records(df) for name, df in self.tables.items()},
+            **{k: jsonable(v) for k, v in self.data.items()},
+        }
+
+
+def table_records(df: Any) -> list[dict]:
+    return [jsonable(r) for r in df.to_dict(orient="records")]
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: Decimal → number, dates → ISO text, NaN → null, numpy → Python."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Band):
+        return value.to_dict(4)
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def write_plan_files(plan: Plan, stem: str | Path) -> list[Path]:
+    """Write `<stem>.plan.json` and `<stem>.xlsx`; returns the paths written.
+
+    Written in place: the batch runner points `stem` into a staging folder and
+    moves finished files into `out/` itself, so a reader never sees half a file.
+    """
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    json_path = stem.with_name(stem.name + ".plan.json")
+    json_path.write_text(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    xlsx_path = stem.with_name(stem.name + ".xlsx")
+    write_xlsx(plan, xlsx_path)
+    return [json_path, xlsx_path]
+
+
+def write_xlsx(plan: Plan, path: Path) -> None:
+    import pandas as pd
+
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        kpis = pd.DataFrame(
+            [{"kpi": k.label, "p10": k.band.p10, "p50": k.band.p50, "p90": k.band.p90} for k in plan.kpis.values()]
+        )
+        kpis.to_excel(xl, sheet_name="kpis", index=False)
+        if plan.timeline:
+            pd.DataFrame([jsonable(r) for r in plan.timeline]).to_excel(xl, sheet_name="timeline", index=False)
+        used = {"kpis", "timeline"}
+        for name, df in plan.tables.items():
+            sheet = _sheet_name(name, used)
+            df.to_excel(xl, sheet_name=sheet, index=False)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "table"
+    sheet, i = base, 2
+    while sheet in used:
+        sheet = f"{base[:28]}_{i}"
+        i += 1
+    used.add(sheet)
+    return sheet
+
+
+def new_plan(params: Any, title: str, start: date, end: date, seed: int, simulations: int) -> Plan:
+    """A plan with the parts every playbook shares filled in from validated params."""
+    from .loading import merchant_slug
+
+    m = params.merchant
+    source = Path(params.source).name if params.source and not params.source.startswith("<") else params.source
+    return Plan(
+        playbook=params.playbook,
+        title=title,
+        merchant_name=m.name,
+        slug=merchant_slug(m, Path(params.source) if not params.source.startswith("<") else None),
+        language=m.language,
+        currency=m.currency,
+        start=start,
+        end=end,
+        diagnosis=params.diagnosis.text(m.language),
+        stage=params.diagnosis.stage,
+        source=source,
+        seed=seed,
+        simulations=simulations,
+    )

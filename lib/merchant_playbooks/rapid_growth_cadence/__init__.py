@@ -1,0 +1,1 @@
+"""The rapid_growth_cadence playbook."""

@@ -1,0 +1,174 @@
+"""Typed params: the building blocks every playbook section uses, and the merchant block.
+
+Each playbook declares its own section model in `<playbook>/schema.py` from
+these pieces. Field descriptions double as documentation (README's params
+reference is generated from them by `playbooks params-doc`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import Problem
+
+
+class StrictModel(BaseModel):
+    """A params section: unknown keys are errors, NaN/inf are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    def check(self) -> list[Problem]:
+        """Cross-field rules; return problems with field names relative to this section."""
+        return []
+
+
+# Money a merchant adds up: exact, two decimals, never negative.
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="random seed: same params and seed, same numbers")]
+Simulations = Annotated[
+    int, Field(ge=100, le=200_000, description="Monte Carlo draws behind each P10/P50/P90 range")
+]
+
+
+class Range(StrictModel):
+    """An uncertain quantity: `[low, high]`, `{low: .., high: ..}` or one number (no uncertainty).
+
+    Monte Carlo draws it from a symmetric PERT between low and high, so its
+    centre, `(low + high) / 2`, is also its median.
+    """
+
+    low: float
+    high: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("expected a number or [low, high]")
+        if isinstance(value, int | float | Decimal):
+            return {"low": value, "high": value}
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError(f"expected [low, high] (two numbers), got {len(value)} values")
+            return {"low": value[0], "high": value[1]}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        lo, hi = type(self).bounds()
+        for v in (self.low, self.high):
+            if lo is not None and v < lo:
+                raise ValueError(f"expected values of at least {lo:g}, got {v:g}")
+            if hi is not None and v > hi:
+                raise ValueError(f"expected values of at most {hi:g}, got {v:g}")
+        if self.low > self.high:
+            raise ValueError(f"expected low <= high, got [{self.low:g}, {self.high:g}]")
+        return self
+
+    @classmethod
+    def bounds(cls) -> tuple[float | None, float | None]:
+        return (None, None)
+
+    @property
+    def centre(self) -> float:
+        return (self.low + self.high) / 2
+
+    def as_list(self) -> list[float]:
+        return [self.low, self.high]
+
+
+class RateRange(Range):
+    """A share between 0 and 1, as a range."""
+
+    @classmethod
+    def bounds(cls) -> tuple[float | None, float | None]:
+        return (0.0, 1.0)
+
+
+class CountRange(Range):
+    """A non-negative quantity (people, views per person), as a range."""
+
+    @classmethod
+    def bounds(cls) -> tuple[float | None, float | None]:
+        return (0.0, 1e9)
+
+
+class PositiveRange(Range):
+    """A strictly positive quantity (a dispersion, a mean), as a range."""
+
+    @classmethod
+    def bounds(cls) -> tuple[float | None, float | None]:
+        return (1e-6, 1e9)
+
+
+Language = Literal["en", "zh"]
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class MerchantSection(StrictModel):
+    """Who the plan is for, and what stage diagnosis needs."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200, description="shown in handouts; any text, any language")]
+    id: Annotated[
+        str | None,
+        Field(default=None, description="output folder name: lowercase letters, digits, '-'; slug of name if absent"),
+    ] = None
+    language: Annotated[Language, Field(description="the handout's language: en | zh")] = "en"
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")] = "CNY"
+    fans: Annotated[int, Field(ge=0, le=10**9, description="followers/members reachable today")] = 0
+    budget: Annotated[Money, Field(description="campaign budget in currency units")] = Decimal("0")
+    months_trading: Annotated[float, Field(ge=0, le=1200, description="months since the shop opened")] = 0
+    monthly_sales: Annotated[Money, Field(description="average monthly sales, currency units")] = Decimal("0")
+    growth_rate: Annotated[
+        float, Field(ge=-1, le=10, description="month-on-month sales growth as a fraction (0.05 = 5%)")
+    ] = 0
+    repeat_rate: Annotated[
+        Share, Field(description="share of last year's customers who bought more than once")
+    ] = 0
+    stores: Annotated[int, Field(ge=0, le=100_000, description="physical stores")] = 0
+
+    def check(self) -> list[Problem]:
+        if self.id is not None and not SLUG_RE.match(self.id):
+            return [
+                Problem(
+                    "id",
+                    "must be 1-63 lowercase letters, digits or '-', starting with a letter or digit",
+                    self.id,
+                    True,
+                )
+            ]
+        return []
+
+
+PlaybookName = Literal[
+    "zero_fan_launch", "first_event_bargaining", "rapid_growth_cadence", "membership_community"
+]
+
+
+def start_date_field(description: str = "first day of the campaign (YYYY-MM-DD)") -> Any:
+    return Field(description=description)
+
+
+__all__ = [
+    "CountRange",
+    "Language",
+    "MerchantSection",
+    "Money",
+    "PlaybookName",
+    "PositiveMoney",
+    "PositiveRange",
+    "Range",
+    "RateRange",
+    "Seed",
+    "Share",
+    "Simulations",
+    "StrictModel",
+    "date",
+]

@@ -1,0 +1,33 @@
+"""What the notebook cells call: one call, one result to display.
+
+    plan = build_plan(params)
+    show.cover(plan)
+    show.section(plan, "mechanics")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from IPython.display import HTML
+
+from .plan import Plan, write_plan_files
+from .render import cover_html, section_html
+
+
+def cover(plan: Plan) -> HTML:
+    """The handout's cover: merchant, dates, stage, headline KPIs with ranges, contents."""
+    return HTML(cover_html(plan))
+
+
+def section(plan: Plan, key: str) -> HTML | None:
+    """One section of the plan's spine, in the merchant's language (nothing if the plan has none)."""
+    if key not in plan.sections:
+        return None
+    return HTML(section_html(plan, plan.sections[key]))
+
+
+def save(plan: Plan, plan_out: str) -> None:
+    """Write plan.json and the .xlsx next to `plan_out` when the batch runner asks for them."""
+    if plan_out:
+        write_plan_files(plan, Path(plan_out))

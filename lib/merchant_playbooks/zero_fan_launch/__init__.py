@@ -1,0 +1,1 @@
+"""The zero_fan_launch playbook."""
