@@ -15,7 +15,8 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     wanted = {_name(r) for r in project["dependencies"]}
     for extra in project.get("optional-dependencies", {}).values():
         wanted |= {_name(r) for r in extra}
-    env = (ROOT / "environment.yml").read_text()
-    listed = {_name(line.strip()[2:]) for line in env.splitlines() if line.strip().startswith("- ")}
-    listed -= {"python", "pip"}
+    import yaml
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed = {_name(dep) for dep in env["dependencies"] if isinstance(dep, str)} - {"python", "pip"}
     assert wanted == listed
