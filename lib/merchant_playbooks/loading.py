@@ -109,16 +109,37 @@ def read_yaml(path: Path, source: str | None = None) -> Any:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ParamsError(source, [Problem("", "is empty; expected a 'merchant:' section at least")])
     try:
-        return YAML(typ="rt", pure=True).load(text)
+        return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        what = (exc.problem or "invalid YAML").strip()
+        if exc.context and exc.context_mark:
+            what = f"{exc.context.strip()} started at line {exc.context_mark.line + 1}: {what}"
         where = f" (column {mark.column + 1})" if mark else ""
-        what = (exc.problem or exc.context or "invalid YAML").strip()
         raise ParamsError(
             source, [Problem("", f"is not valid YAML: {what}{where}", line=mark.line + 1 if mark else None)]
         ) from None
-    except YAMLError as exc:
+    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParamsError(source, [Problem("", f"is not valid YAML: {exc}")]) from None
+
+
+def _yaml():  # noqa: ANN202
+    """ruamel's round-trip loader (line numbers, comments kept) with dates left as text.
+
+    Pydantic parses dates, so a bad one (2026-13-01) is reported as a field
+    error with its value instead of failing inside the YAML parser. Only
+    standard YAML types are built; a Python object tag is an error.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = Constructor
+    return yaml
 
 
 def plain(value: Any) -> Any:

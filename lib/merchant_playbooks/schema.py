@@ -51,12 +51,12 @@ class Range(StrictModel):
     @classmethod
     def _from_yaml(cls, value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError("expected a number or [low, high]")
+            raise ValueError("must be a number or [low, high]")
         if isinstance(value, int | float | Decimal):
             return {"low": value, "high": value}
         if isinstance(value, list | tuple):
             if len(value) != 2:
-                raise ValueError(f"expected [low, high] (two numbers), got {len(value)} values")
+                raise ValueError(f"must be [low, high] (two numbers), not {len(value)} values")
             return {"low": value[0], "high": value[1]}
         return value
 
@@ -65,11 +65,11 @@ class Range(StrictModel):
         lo, hi = type(self).bounds()
         for v in (self.low, self.high):
             if lo is not None and v < lo:
-                raise ValueError(f"expected values of at least {lo:g}, got {v:g}")
+                raise ValueError(f"must not go below {lo:g}")
             if hi is not None and v > hi:
-                raise ValueError(f"expected values of at most {hi:g}, got {v:g}")
+                raise ValueError(f"must not go above {hi:g}")
         if self.low > self.high:
-            raise ValueError(f"expected low <= high, got [{self.low:g}, {self.high:g}]")
+            raise ValueError("must be [low, high] with low <= high")
         return self
 
     @classmethod
