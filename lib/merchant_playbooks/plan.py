@@ -31,7 +31,8 @@ class Kpi:
     note: str = ""
 
     def to_dict(self) -> dict:
-        d = {"label": self.label, "kind": self.kind, **self.band.to_dict(4)}
+        # an undefined range (e.g. cost per fan with no fans) is null in plan.json, never NaN
+        d = {"label": self.label, "kind": self.kind, **jsonable(self.band.to_dict(4))}
         return d
 
 
