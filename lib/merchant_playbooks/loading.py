@@ -269,7 +269,7 @@ def _model_fields(model: type[StrictModel], loc: tuple) -> list[str]:
 
 
 def validate_section(
-    model: type[StrictModel], data: Any, prefix: str, tree: Any = None
+    model: type[StrictModel], data: Any, prefix: str, tree: Any = None, line: int | None = None
 ) -> tuple[Any | None, list[Problem]]:
     """Validate one section; problems carry dotted fields under `prefix`."""
     if data is None:
@@ -282,7 +282,7 @@ def validate_section(
             loc = tuple(p for p in err["loc"] if p not in ("function-after[_ordered(), Range]",))
             loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
             dotted = ".".join(str(p) for p in (prefix, *loc) if p != "")
-            line = _line_of(tree, loc) if tree is not None else None
+            line = (_line_of(tree, loc) if tree is not None else None) or line
             if err["type"] == "extra_forbidden":
                 problems.append(Problem(dotted, _unknown_key(str(loc[-1]), _model_fields(model, loc[:-1])), line=line))
             elif err["type"] == "missing":
@@ -292,7 +292,7 @@ def validate_section(
         return None, problems
     problems = [
         Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message, p.value, p.has_value,
-                _line_of(tree, tuple(p.field.split("."))) if tree is not None and p.field else None)
+                (_line_of(tree, tuple(p.field.split("."))) if tree is not None and p.field else None) or line)
         for p in obj.check()
     ]
     return (None if problems else obj), problems
@@ -332,7 +332,8 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
     if "merchant" not in data:
         problems.append(Problem("merchant", "is required (the merchant's name, language, fans, budget...)"))
     else:
-        merchant, found = validate_section(MerchantSection, raw["merchant"], "merchant", data.get("merchant"))
+        merchant, found = validate_section(MerchantSection, raw["merchant"], "merchant", data.get("merchant"),
+                                           _line_of(data, ("merchant",)))
         problems += found
 
     listed: list[str] = []
@@ -360,12 +361,15 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
     for name in PLAYBOOK_NAMES:
         if name in data or name in listed:
             model = PLAYBOOKS[name].section_model()
-            obj, found = validate_section(model, raw.get(name), name, data.get(name))
+            obj, found = validate_section(model, raw.get(name), name, data.get(name), _line_of(data, (name,)))
             problems += found
             if obj is not None:
                 sections[name] = obj
 
     if problems:
+        # in file order, so a consultant can walk down the file fixing them
+        order = {id(p): i for i, p in enumerate(problems)}
+        problems.sort(key=lambda p: (p.line is None, p.line or 0, order[id(p)]))
         raise ParamsError(source, problems)
     assert merchant is not None and diagnosis is not None
     return MerchantParams(path, source, raw, merchant, sections, tuple(listed), diagnosis)

@@ -54,16 +54,32 @@ def data_files(section: Any, base_dir: Path) -> list[Path]:
     return sorted(set(found))
 
 
-def fingerprint(params_text: bytes, notebook: Path, files: list[Path], extra: str = "") -> str:
-    """Same params, notebook, library version and data files → same fingerprint."""
+def library_files(playbook: str) -> list[Path]:
+    """The library's files a playbook's outputs depend on: shared code and its own, not other playbooks'."""
+    from . import PLAYBOOK_NAMES
+
+    lib = Path(__file__).parent
+    others = {n for n in PLAYBOOK_NAMES if n != playbook}
+    keep = []
+    for src in sorted(lib.rglob("*")):
+        rel = src.relative_to(lib)
+        if not src.is_file() or src.suffix not in (".py", ".yaml", ".j2", ".css", ".json", ".csv"):
+            continue
+        if rel.parts[0] in others or (rel.parts[0] == "messages" and src.stem in others):
+            continue
+        keep.append(src)
+    return keep
+
+
+def fingerprint(params_text: bytes, notebook: Path, files: list[Path], extra: str = "", playbook: str = "") -> str:
+    """Same params, notebook, library (version and code) and data files → same fingerprint."""
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(b"\0params\0" + params_text)
     h.update(b"\0notebook\0" + notebook.read_bytes())
     lib = Path(__file__).parent
-    for src in sorted(lib.rglob("*")):
-        if src.is_file() and src.suffix in (".py", ".yaml", ".j2", ".css", ".json", ".csv"):
-            h.update(str(src.relative_to(lib)).encode() + b"\0" + src.read_bytes())
+    for src in library_files(playbook or notebook.stem):
+        h.update(str(src.relative_to(lib)).encode() + b"\0" + src.read_bytes())
     for f in files:
         h.update(b"\0data\0" + str(f).encode() + b"\0" + f.read_bytes())
     h.update(extra.encode())
