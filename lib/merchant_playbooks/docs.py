@@ -1,0 +1,109 @@
+"""The params reference in README.md, generated from the schemas so it cannot drift.
+
+    python -m merchant_playbooks.docs README.md   # rewrite the section between the markers
+"""
+
+from __future__ import annotations
+
+import sys
+import typing
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from . import PLAYBOOK_NAMES
+from .registry import PLAYBOOKS
+from .schema import MerchantSection, Range
+
+START, END = "<!-- params-reference:start -->", "<!-- params-reference:end -->"
+
+
+def _type(ann: object) -> str:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return _type(typing.get_args(ann)[0])
+    if origin is typing.Literal:
+        return " \\| ".join(str(a) for a in typing.get_args(ann))
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        return " or ".join(_type(a) for a in args) + " (optional)"
+    if origin in (list, tuple):
+        return "list"
+    if isinstance(ann, type):
+        if issubclass(ann, Range):
+            lo, hi = ann.bounds()
+            return "range [low, high]" + (f" in {lo:g}..{hi:g}" if hi is not None and hi <= 1 else "")
+        if issubclass(ann, BaseModel):
+            return "section"
+        if issubclass(ann, Decimal):
+            return "amount"
+        if issubclass(ann, Enum):
+            return " \\| ".join(m.value for m in ann)
+        return {"int": "whole number", "float": "number", "str": "text", "bool": "true/false",
+                "date": "date YYYY-MM-DD"}.get(ann.__name__, ann.__name__)
+    return str(ann)
+
+
+def _default(field) -> str:  # noqa: ANN001
+    if field.is_required():
+        return "**required**"
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, Range):
+        return f"[{value.low:g}, {value.high:g}]"
+    if isinstance(value, BaseModel):
+        return "see below"
+    if isinstance(value, tuple):
+        return str(list(value))
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value}"
+
+
+def model_table(model: type[BaseModel], prefix: str = "") -> list[str]:
+    lines = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    nested: list[tuple[str, type[BaseModel]]] = []
+    for name, field in model.model_fields.items():
+        desc = (field.description or "").replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| `{prefix}{name}` | {_type(field.annotation)} | {_default(field)} | {desc} |")
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and not issubclass(ann, Range):
+            nested.append((f"{prefix}{name}.", ann))
+    for sub_prefix, sub in nested:
+        lines += ["", f"`{sub_prefix[:-1]}`: {(sub.__doc__ or '').strip().splitlines()[0]}", ""]
+        lines += model_table(sub, sub_prefix)
+    return lines
+
+
+def reference() -> str:
+    parts = ["### `merchant:`", "", *model_table(MerchantSection), ""]
+    parts += ["### `playbooks:`", "",
+              "Optional list of playbooks to run for this merchant, from: "
+              + ", ".join(f"`{n}`" for n in PLAYBOOK_NAMES)
+              + ". Default: the playbook of the diagnosed stage (`playbooks diagnose`).", ""]
+    for name in PLAYBOOK_NAMES:
+        model = PLAYBOOKS[name].section_model()
+        if not model.model_fields:
+            continue
+        doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
+        parts += [f"### `{name}:`", "", doc, "", *model_table(model), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def update(readme: Path) -> bool:
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    new = f"{head}{START}\n{reference()}{END}{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
+if __name__ == "__main__":
+    changed = update(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
+    print("README params reference " + ("updated" if changed else "already up to date"))

@@ -1,0 +1,11 @@
+"""README's params reference matches the schemas."""
+
+from conftest import ROOT
+
+from merchant_playbooks.docs import END, START, reference
+
+
+def test_readme_params_reference_is_up_to_date():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    current = text.split(START, 1)[1].split(END, 1)[0]
+    assert current.strip() == reference().strip(), "run: python -m merchant_playbooks.docs README.md"
