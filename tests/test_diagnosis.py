@@ -1,0 +1,31 @@
+"""Stage diagnosis: the sources' four stages, from the merchant block."""
+
+import pytest
+
+from merchant_playbooks.diagnosis import FEW_FANS_MAX, ZERO_FANS_MAX, diagnose
+from merchant_playbooks.schema import MerchantSection
+
+
+@pytest.mark.parametrize(
+    ("merchant", "stage", "playbook"),
+    [
+        ({"fans": 0, "budget": 0}, "zero", "zero_fan_launch"),
+        ({"fans": ZERO_FANS_MAX - 1, "budget": 50_000}, "zero", "zero_fan_launch"),
+        ({"fans": ZERO_FANS_MAX, "budget": 0}, "few_fans", "first_event_bargaining"),
+        ({"fans": FEW_FANS_MAX - 1, "months_trading": 60, "repeat_rate": 0.5}, "few_fans", "first_event_bargaining"),
+        ({"fans": 20_000, "months_trading": 12, "growth_rate": 0.1}, "growing", "rapid_growth_cadence"),
+        ({"fans": 20_000, "months_trading": 36, "repeat_rate": 0.4, "growth_rate": 0.12}, "growing",
+         "rapid_growth_cadence"),
+        ({"fans": 20_000, "months_trading": 36, "repeat_rate": 0.4, "growth_rate": 0.01}, "stable",
+         "membership_community"),
+    ],
+)
+def test_stage_and_playbook(merchant, stage, playbook):
+    d = diagnose(MerchantSection(name="Shop", **merchant))
+    assert (d.stage, d.playbook) == (stage, playbook)
+
+
+def test_reasons_read_in_both_languages_with_the_numbers():
+    d = diagnose(MerchantSection(name="Shop", fans=0, budget=0))
+    assert "0 followers" in d.text("en") and "Traffic comes first" in d.text("en")
+    assert "粉丝 0 人" in d.text("zh")
