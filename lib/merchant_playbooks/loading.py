@@ -413,10 +413,13 @@ def find_params_dir(start: Path | None = None) -> Path:
 
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+# Names Windows reserves for devices: a folder called "con" cannot be created there.
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def slugify(text: str) -> str:
-    return _SLUG_STRIP.sub("-", text.lower()).strip("-")[:63].strip("-")
+    slug = _SLUG_STRIP.sub("-", text.lower()).strip("-")[:63].strip("-")
+    return f"{slug}-shop" if slug in RESERVED else slug
 
 
 def merchant_slug(merchant: MerchantSection, path: Path | None = None) -> str:
@@ -425,7 +428,7 @@ def merchant_slug(merchant: MerchantSection, path: Path | None = None) -> str:
     Only [a-z0-9-] survive, so a slug can never leave the output folder.
     """
     if merchant.id:
-        return merchant.id
+        return f"{merchant.id}-shop" if merchant.id in RESERVED else merchant.id
     slug = slugify(merchant.name)
     if not slug and path is not None:
         slug = slugify(path.stem)

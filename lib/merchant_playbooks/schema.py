@@ -135,6 +135,8 @@ class MerchantSection(StrictModel):
     stores: Annotated[int, Field(ge=0, le=100_000, description="physical stores")] = 0
 
     def check(self) -> list[Problem]:
+        if any(ord(c) < 32 and c not in "\n\t" for c in self.name):
+            return [Problem("name", "must not contain control characters (such as NUL)", self.name, True)]
         if self.id is not None and not SLUG_RE.match(self.id):
             return [
                 Problem(
