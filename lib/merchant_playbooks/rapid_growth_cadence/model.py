@@ -1,0 +1,277 @@
+"""The cadence model: pure functions of validated params → plain data.
+
+- `split_exact`: an integer total split by weights with largest remainders, so parts add up to the unit;
+- `day_profile`: a normal day's expected weight (seasonality × growth × weekly activity × event lift);
+- targets: each sub-goal split into days by the profile, then summed into months and events (exact);
+- `simulate`: seeded Monte Carlo of daily sales (growth, weekly lift, each event's lift and execution),
+  read as P10/P50/P90 for the year, each month and each event, then traffic, units and members;
+- stock: each event's sales range shared over its price-ladder products, P90 units as the stock to hold.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..montecarlo import Band, draw, generator
+from . import calendar as cal
+from .products import ROLE_WEIGHT, featured_products, price_ladder, read_catalogue, score_products
+from .schema import Section
+
+GOALS = ("sales", "traffic", "products", "members")
+MASS_CAPS = (2, 10)  # discount events per month, per year
+PREMIUM_CAPS = (1, 5)  # source 003: a mid-to-high-end shop should not discount often
+
+
+def split_exact(total: int, weights: np.ndarray | list[float]) -> np.ndarray:
+    """Split a whole number by weights into whole parts that add up to it exactly (largest remainder).
+
+    Weights are scaled to integers first so the arithmetic is exact; ties in the
+    remainders go to the earlier part, so the split is deterministic.
+    """
+    w = np.asarray(weights, dtype=float)
+    if total < 0 or (w < 0).any() or w.sum() <= 0:
+        raise ValueError("need a non-negative total and non-negative weights that are not all zero")
+    scale = 10**12 / w.max()
+    iw = [int(round(x * scale)) for x in w]
+    denom = sum(iw)
+    base = [total * x // denom for x in iw]
+    rem = [total * x % denom for x in iw]
+    left = total - sum(base)
+    for i in sorted(range(len(iw)), key=lambda i: (-rem[i], i))[:left]:
+        base[i] += 1
+    return np.array(base, dtype=np.int64)
+
+
+def year_days(year: int) -> list[date]:
+    d, out = date(year, 1, 1), []
+    while d.year == year:
+        out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+@dataclass
+class CadenceModel:
+    year: int
+    premium: bool
+    average_order_value: Decimal
+    unit_price: float  # the catalogue's sales-weighted price
+    month_cap: int
+    year_cap: int
+    events: list[cal.Event]
+    weekly: list[tuple[date, str]]
+    products: pd.DataFrame  # the scored catalogue
+    ladders: dict[str, pd.DataFrame]  # event key → its products with prices, units and stock
+    daily_targets: pd.DataFrame  # date, month, sales, traffic, products, members
+    monthly: pd.DataFrame  # month, the four targets, forecast p10/p50/p90 of sales
+    event_table: pd.DataFrame  # one row per event: dates, discount, targets, forecast, stock, cost
+    annual: dict[str, Band]  # forecast of each sub-goal
+    reach: dict[str, float]  # P(forecast ≥ target)
+    discount_cost: Band  # price cuts given away on ladder products, all discount events
+    fixed_cost: Decimal
+    holidays: dict[date, str] = field(default_factory=dict)
+
+    @property
+    def discount_events(self) -> list[cal.Event]:
+        return [e for e in self.events if e.discount]
+
+
+def resolve_premium(s: Section, aov: Decimal) -> bool:
+    return s.premium if s.premium is not None else aov >= s.premium_threshold
+
+
+def caps(s: Section, premium: bool) -> tuple[int, int]:
+    month, year = PREMIUM_CAPS if premium else MASS_CAPS
+    return (s.max_discount_events_per_month if s.max_discount_events_per_month is not None else month,
+            s.max_discount_events_per_year if s.max_discount_events_per_year is not None else year)
+
+
+def season_weights(s: Section, days: list[date]) -> np.ndarray:
+    """Each day's month weight, scaled so a day of the year averages 1."""
+    w = np.array([s.month_weights[d.month - 1] for d in days], dtype=float)
+    return w / w.mean()
+
+
+def event_lift(e: cal.Event, theme_share: float, lift: float | np.ndarray) -> float | np.ndarray:
+    return lift if e.discount else lift * theme_share
+
+
+def day_profile(s: Section, days: list[date], events: list[cal.Event], weekly: list[tuple[date, str]]) -> np.ndarray:
+    """A day's expected weight at the centre of every range: what targets are split by."""
+    n = len(days)
+    ramp = (1 + s.baseline_growth.centre) ** (np.arange(n) / max(n - 1, 1))
+    weekly_on = _weekly_mask(days, weekly)
+    lift = np.zeros(n)
+    for e in events:
+        idx = _index(days, e)
+        lift[idx] = np.maximum(lift[idx], event_lift(e, s.theme_lift_share, e.lift[0] / 2 + e.lift[1] / 2)
+                               * s.execution.centre)
+    return season_weights(s, days) * ramp * (1 + s.weekly_lift.centre * weekly_on) * (1 + lift)
+
+
+def _weekly_mask(days: list[date], weekly: list[tuple[date, str]]) -> np.ndarray:
+    on = {d for d, _ in weekly}
+    return np.array([d in on for d in days], dtype=float)
+
+
+def _index(days: list[date], e: cal.Event) -> np.ndarray:
+    first = days[0]
+    idx = np.array([(d - first).days for d in e.days()])
+    return idx[(idx >= 0) & (idx < len(days))]
+
+
+@dataclass
+class Simulation:
+    sales: np.ndarray  # (draws, days)
+    rates: dict[str, np.ndarray]  # conversion_rate, new_member_rate, ladder_share: (draws,)
+
+
+def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list[tuple[date, str]],
+             start_daily: float) -> Simulation:
+    """Daily sales per draw: the everyday run-rate grown over the year, lifted by weekly days and events."""
+    rng = generator(s.seed)
+    n, sims = len(days), s.simulations
+    growth = draw(rng, s.baseline_growth, sims)
+    weekly_lift = draw(rng, s.weekly_lift, sims)
+    rates = {name: draw(rng, getattr(s, name), sims) for name in ("conversion_rate", "ladder_share",
+                                                                   "new_member_rate")}
+    ramp = (1 + growth[:, None]) ** (np.arange(n)[None, :] / max(n - 1, 1))
+    lift = np.zeros((sims, n))
+    for e in events:  # fixed (date) order: results depend only on the seed
+        lo, hi = e.lift
+        realised = event_lift(e, s.theme_lift_share, draw(rng, _span(lo, hi), sims) * draw(rng, s.execution, sims))
+        idx = _index(days, e)
+        lift[:, idx] = np.maximum(lift[:, idx], realised[:, None])
+    weekly_on = _weekly_mask(days, weekly)[None, :]
+    sales = start_daily * season_weights(s, days)[None, :] * ramp * (1 + weekly_lift[:, None] * weekly_on) * (1 + lift)
+    return Simulation(sales, rates)
+
+
+def _span(lo: float, hi: float):  # noqa: ANN202 - a Range for the PERT draw
+    from ..schema import Range
+
+    return Range(low=lo, high=hi)
+
+
+def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalogue_shown: str | None = None
+                ) -> CadenceModel:
+    products = score_products(read_catalogue(catalogue_path, catalogue_shown), dict(s.potential_weights))
+    units = products["monthly_sales"].astype(float)
+    prices = products["price"].astype(float)
+    unit_price = float((prices * units).sum() / units.sum()) if units.sum() > 0 else float(prices.mean())
+    aov = s.average_order_value or Decimal(str(round(unit_price * s.items_per_order, 2)))
+    premium = resolve_premium(s, aov)
+    month_cap, year_cap = caps(s, premium)
+
+    days = year_days(s.year)
+    flat = season_weights(s, days)
+    index = {d: i for i, d in enumerate(days)}
+    events = cal.schedule(cal.candidate_events(s, premium), lambda d: flat[index[d]] if d in index else 1.0,
+                          month_cap, year_cap, s.min_days_between_discounts)
+    weekly = cal.weekly_days(s, events)
+
+    # -- targets: days by the expected profile, then summed into months and events (exact to the unit)
+    profile = day_profile(s, days, events, weekly)
+    daily = pd.DataFrame({"date": days, "month": [d.month for d in days]})
+    for goal in GOALS:
+        daily[goal] = split_exact(getattr(s.targets, goal), profile)
+
+    # -- forecast
+    run_rate = float(monthly_sales) if monthly_sales > 0 else float((prices * units).sum())
+    sim = simulate(s, days, events, weekly, run_rate * 12 / len(days))
+    orders = sim.sales / float(aov)
+    cut = s.ladder_share.centre * (s.draw_discount + s.value_discount) / 3  # average price cut on a discount day
+    discount_day = np.zeros(len(days))
+    for e in events:
+        if e.discount:
+            discount_day[_index(days, e)] = 1.0
+    units_daily = sim.sales / (unit_price * (1 - cut * discount_day))[None, :]
+    totals = {
+        "sales": sim.sales.sum(axis=1),
+        "traffic": orders.sum(axis=1) / sim.rates["conversion_rate"],
+        "products": units_daily.sum(axis=1),
+        "members": orders.sum(axis=1) * sim.rates["new_member_rate"],
+    }
+    annual = {g: Band.of(totals[g]) for g in GOALS}
+    reach = {g: float(np.mean(totals[g] >= getattr(s.targets, g))) for g in GOALS}
+
+    month_idx = np.array([d.month for d in days])
+    monthly_rows = []
+    for m in range(1, 13):
+        cols = month_idx == m
+        band = Band.of(sim.sales[:, cols].sum(axis=1))
+        row = {"month": m, **{g: int(daily.loc[daily["month"] == m, g].sum()) for g in GOALS},
+               "sales_p10": band.p10, "sales_p50": band.p50, "sales_p90": band.p90}
+        monthly_rows.append(row)
+    monthly = pd.DataFrame(monthly_rows)
+
+    # -- events: products, stock, targets and forecasts
+    used: dict[str, int] = {}
+    ladders: dict[str, pd.DataFrame] = {}
+    rows = []
+    cost_draws = np.zeros(s.simulations)
+    for e in events:
+        idx = _index(days, e)
+        month = e.day.month if e.kind != "school_holiday" else e.sale_start.month
+        if e.discount:
+            ladder = price_ladder(products, month, s.ladder_size, s.draw_discount, s.value_discount,
+                                  s.min_value_margin, used)
+        else:
+            ladder = featured_products(products, month, s.ladder_size, used)
+        ev_sales = sim.sales[:, idx].sum(axis=1)
+        ladder, markdown = _stock(ladder, ev_sales, sim.rates["ladder_share"])
+        ladders[e.key] = ladder
+        cost_draws += markdown
+        f = Band.of(ev_sales)
+        target_rows = daily.iloc[idx]
+        rows.append({
+            "key": e.key, "kind": e.kind, "date": e.day, "sale_start": e.sale_start, "sale_end": e.sale_end,
+            "warmup_start": e.warmup_start, "sale_days": e.sale_days, "discount": e.discount,
+            "schemes": list(e.schemes), "note": e.note, "note_other": e.note_other,
+            "priority": e.priority,
+            **{f"target_{g}": int(target_rows[g].sum()) for g in GOALS},
+            "sales_p10": f.p10, "sales_p50": f.p50, "sales_p90": f.p90,
+            "markdown_p50": float(np.median(markdown)),
+            "stock_units": int(ladder["stock_needed"].sum()) if len(ladder) else 0,
+            "stockout_products": int((ladder["stockout_risk"] > 0.1).sum()) if len(ladder) else 0,
+        })
+    fixed = s.fixed_cost_per_event * sum(1 for e in events if e.discount)
+    return CadenceModel(
+        year=s.year, premium=premium, average_order_value=aov, unit_price=unit_price, month_cap=month_cap,
+        year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=ladders,
+        daily_targets=daily, monthly=monthly, event_table=pd.DataFrame(rows), annual=annual, reach=reach,
+        discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
+    )
+
+
+def _stock(ladder: pd.DataFrame, event_sales: np.ndarray, ladder_share: np.ndarray
+           ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Units each ladder product sells (P50, P90), the stock to hold (P90) and P(on-hand stock runs out).
+
+    The ladder's products take `ladder_share` of the event's sales, shared by
+    their normal sales × how strongly their step sells (draw items most).
+    Returns the ladder with those columns and each draw's price cuts given away.
+    """
+    if ladder.empty:
+        return ladder, np.zeros_like(event_sales)
+    price = ladder["event_price"].astype(float).to_numpy()
+    weight = (ladder["monthly_sales"].astype(float) * ladder["step"].map(ROLE_WEIGHT).fillna(1.0)).to_numpy() * price
+    share = weight / weight.sum() if weight.sum() > 0 else np.full(len(ladder), 1 / len(ladder))
+    units = (event_sales * ladder_share)[:, None] * share[None, :] / price[None, :]  # (draws, products)
+    p50, p90 = np.percentile(units, [50, 90], axis=0)
+    out = ladder.copy()
+    out["units_p50"] = p50
+    out["units_p90"] = p90
+    out["stock_needed"] = [math.ceil(x) for x in p90]
+    on_hand = out["stock_on_hand"]
+    out["stockout_risk"] = [float(np.mean(units[:, i] > h)) if h is not None and not pd.isna(h) else float("nan")
+                            for i, h in enumerate(on_hand)]
+    cut = (ladder["price"].astype(float) - ladder["event_price"].astype(float)).to_numpy()
+    return out, units @ cut

@@ -1,0 +1,216 @@
+"""The product catalogue: reading it, scoring "potential" products, and each event's price ladder.
+
+Source 003: choose seasonal products, best sellers and "potential" products — long
+page dwell time, high click-through, many consultations, many favourites, fast
+sales growth, low bounce rate — and price in a gradient: low-price draw items
+that pull people in, value items, and normal-price items (at least one high-priced).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataFileError
+
+REQUIRED = ("sku", "name", "category", "price", "cost", "monthly_sales", "dwell_time", "click_through",
+            "consultations", "favourites", "sales_growth", "bounce_rate")
+OPTIONAL = ("season", "stock")
+SEASONS = ("all", "spring", "summer", "autumn", "winter")
+SIGNALS = ("dwell_time", "click_through", "consultations", "favourites", "sales_growth", "bounce_rate")
+# a low bounce rate is good: its rank is reversed
+LOWER_IS_BETTER = {"bounce_rate"}
+HOT_SHARE = 0.2  # the best-selling fifth of the catalogue are its hot products
+POTENTIAL_SHARE = 0.25  # the best-scoring quarter of the rest are "potential"
+ROLE_WEIGHT = {"draw": 3.0, "value": 2.0, "normal": 1.0}  # how much each step sells per unit of normal sales
+DIME = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    products: pd.DataFrame  # one row per product, with score and role
+    path: Path
+
+
+def read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
+    """Read and check a catalogue CSV; every bad cell is named by row (the file's line) and column."""
+    shown = shown or str(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        raise DataFileError(shown, ["file not found (catalogue is relative to the params file)"]) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(shown, [f"is not a readable CSV: {str(exc).strip()}"]) from None
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    missing = [c for c in REQUIRED if c not in raw.columns]
+    if missing:
+        raise DataFileError(shown, [f"missing column(s): {', '.join(missing)} (expected {', '.join(REQUIRED)})"])
+    if raw.empty:
+        raise DataFileError(shown, ["has no products"])
+    problems: list[str] = []
+    rows = []
+    for i, rec in enumerate(raw.to_dict(orient="records")):
+        line = i + 2  # the header is line 1
+        row: dict = {}
+
+        def bad(col: str, msg: str, _line: int = line) -> None:
+            problems.append(f"row {_line}, column {col}: {rec.get(col, '')!r} {msg}")
+
+        for col in ("sku", "name", "category"):
+            row[col] = str(rec[col]).strip()
+            if not row[col]:
+                bad(col, "must not be empty")
+        for col in ("price", "cost"):
+            try:
+                value = Decimal(str(rec[col]).strip())
+                if not value.is_finite() or value < 0 or (col == "price" and value == 0):
+                    raise InvalidOperation
+                row[col] = value.quantize(Decimal("0.01"))
+            except (InvalidOperation, ValueError):
+                bad(col, "must be an amount above 0" if col == "price" else "must be an amount of 0 or more")
+        for col, lo, hi in (("monthly_sales", 0, None), ("dwell_time", 0, None), ("click_through", 0, 1),
+                            ("consultations", 0, None), ("favourites", 0, None), ("sales_growth", -1, None),
+                            ("bounce_rate", 0, 1)):
+            try:
+                value = float(str(rec[col]).strip())
+                if not math.isfinite(value) or value < lo or (hi is not None and value > hi):
+                    raise ValueError
+                row[col] = value
+            except ValueError:
+                bad(col, f"must be a number from {lo}" + (f" to {hi}" if hi is not None else " up"))
+        season = str(rec.get("season", "all") or "all").strip().lower()
+        if season not in SEASONS:
+            bad("season", f"must be one of {', '.join(SEASONS)}")
+        row["season"] = season
+        stock = str(rec.get("stock", "")).strip()
+        try:
+            row["stock"] = int(stock) if stock else None
+            if row["stock"] is not None and row["stock"] < 0:
+                raise ValueError
+        except ValueError:
+            bad("stock", "must be a whole number of 0 or more (or empty)")
+        rows.append(row)
+    if "cost" in raw.columns:
+        for i, row in enumerate(rows):
+            if "price" in row and "cost" in row and row["cost"] > row["price"]:
+                problems.append(f"row {i + 2}, column cost: {row['cost']} must not exceed price ({row['price']})")
+    dup = raw["sku"].str.strip()
+    for sku in sorted(set(dup[dup.duplicated()])):
+        problems.append(f"column sku: {sku!r} appears more than once")
+    if problems:
+        raise DataFileError(shown, problems)
+    return pd.DataFrame(rows)
+
+
+def score_products(df: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Each product's potential score (0-1): the weighted mean of its percentile rank on the six signals.
+
+    Ranks make signals on different scales comparable and keep one outlier from
+    dominating; ties share a rank. Roles: the best-selling fifth are "hot"; the
+    best-scoring quarter of the others are "potential"; the rest "regular".
+    """
+    out = df.copy()
+    total = sum(weights.get(s, 0.0) for s in SIGNALS)
+    score = pd.Series(0.0, index=out.index)
+    for s in SIGNALS:
+        w = weights.get(s, 0.0)
+        if w:
+            rank = out[s].rank(pct=True, ascending=s not in LOWER_IS_BETTER)
+            score += w * rank
+    out["score"] = (score / total).round(6)
+    n = len(out)
+    sales_rank = out["monthly_sales"].rank(ascending=False, method="first")
+    hot = sales_rank <= max(1, round(n * HOT_SHARE))
+    out["role"] = "regular"
+    out.loc[hot, "role"] = "hot"
+    rest = out[~hot].sort_values(["score", "sku"], ascending=[False, True])
+    out.loc[rest.index[: max(1, round(len(rest) * POTENTIAL_SHARE))], "role"] = "potential"
+    return out
+
+
+def season_of(month: int) -> str:
+    """The catalogue's season for a month; November already sells winter goods."""
+    return {11: "winter", 12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+            6: "summer", 7: "summer", 8: "summer"}.get(month, "autumn")
+
+
+def price_ladder(products: pd.DataFrame, month: int, size: int, draw_discount: float, value_discount: float,
+                 min_value_margin: float, used: dict[str, int]) -> pd.DataFrame:
+    """An event's ladder: `size` draw items, `size` value items and `size` normal-price items.
+
+    In season (or all-season) products only. Draw items: the cheapest third,
+    best sellers first, cut by `draw_discount` but never below cost. Value items:
+    potential and hot products in the middle, cut by `value_discount` keeping
+    `min_value_margin` over cost. Normal price: the dearest of the rest at full price,
+    the dearest of all among them. `used` counts earlier events' picks so
+    products rotate from event to event (it is updated).
+    """
+    season = season_of(month)
+    pool = products[products["season"].isin(("all", season))].copy()
+    pool["fresh"] = [1.0 / (1 + used.get(s, 0)) for s in pool["sku"]]
+    pool["popular"] = pool["monthly_sales"].rank(pct=True)
+    cheap_cut = pool["price"].astype(float).quantile(1 / 3)
+    dear_cut = pool["price"].astype(float).quantile(2 / 3)
+    taken: set[str] = set()
+    picks = []
+
+    def pick(role: str, candidates: pd.DataFrame, key: pd.Series, n: int = size) -> None:
+        candidates = candidates[~candidates["sku"].isin(taken)]
+        order = candidates.assign(_k=key.reindex(candidates.index)).sort_values(["_k", "sku"], ascending=[False, True])
+        for _, row in order.head(n).iterrows():
+            taken.add(row["sku"])
+            picks.append((role, row))
+
+    is_lead = pool["role"].isin(("hot", "potential")).astype(float)
+    pick("draw", pool[pool["price"].astype(float) <= cheap_cut], pool["popular"] * pool["fresh"])
+    pick("value", pool[pool["price"].astype(float) < dear_cut], (pool["score"] + 0.5 * is_lead) * pool["fresh"])
+    normal_pool = pool[pool["price"].astype(float) >= cheap_cut]
+    # source 003: at least one of the normal-price items must be high-priced — the dearest goes first
+    pick("normal", normal_pool, pool["price"].astype(float), n=1)
+    pick("normal", normal_pool, (pool["score"] + pool["popular"]) * pool["fresh"], n=size - 1)
+
+    rows = []
+    for role, row in picks:
+        price, cost = row["price"], row["cost"]
+        if role == "draw":
+            event_price = max(_dime_down(price * Decimal(str(1 - draw_discount))), _dime_up(cost))
+        elif role == "value":
+            floor = _dime_up(cost * Decimal(str(1 + min_value_margin)))
+            event_price = max(_dime_down(price * Decimal(str(1 - value_discount))), floor)
+        else:
+            event_price = price
+        event_price = min(event_price, price)
+        used[row["sku"]] = used.get(row["sku"], 0) + 1
+        rows.append({"step": role, "sku": row["sku"], "product": row["name"], "category": row["category"],
+                     "tag": row["role"], "price": price, "event_price": event_price, "cost": cost,
+                     "margin": event_price - cost, "monthly_sales": row["monthly_sales"],
+                     "stock_on_hand": row["stock"]})
+    return pd.DataFrame(rows)
+
+
+def _dime_down(x: Decimal) -> Decimal:
+    return x.quantize(DIME, rounding=ROUND_FLOOR).quantize(Decimal("0.01"))
+
+
+def _dime_up(x: Decimal) -> Decimal:
+    return x.quantize(DIME, rounding=ROUND_CEILING).quantize(Decimal("0.01"))
+
+
+def featured_products(products: pd.DataFrame, month: int, size: int, used: dict[str, int]) -> pd.DataFrame:
+    """A theme event's showcase (no price cuts): in-season potential and hot products, rotated."""
+    pool = products[products["season"].isin(("all", season_of(month)))].copy()
+    fresh = pd.Series([1.0 / (1 + used.get(s, 0)) for s in pool["sku"]], index=pool.index)
+    lead = pool["role"].isin(("hot", "potential")).astype(float)
+    pool = pool.assign(_k=(pool["score"] + 0.5 * lead) * fresh).sort_values(["_k", "sku"], ascending=[False, True])
+    rows = []
+    for _, row in pool.head(size).iterrows():
+        used[row["sku"]] = used.get(row["sku"], 0) + 1
+        rows.append({"step": "featured", "sku": row["sku"], "product": row["name"], "category": row["category"],
+                     "tag": row["role"], "price": row["price"], "event_price": row["price"], "cost": row["cost"],
+                     "margin": row["price"] - row["cost"], "monthly_sales": row["monthly_sales"],
+                     "stock_on_hand": row["stock"]})
+    return pd.DataFrame(rows)
