@@ -88,6 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .compliance import warnings_for
     from .errors import ParamsError
     from .loading import display_path, load_params
 
@@ -100,6 +101,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             continue
         print(f"{display_path(path)}: ok ({mp.merchant.name}: {', '.join(mp.playbooks)})")
+        for warning in warnings_for(mp):  # platform rules: the consultant decides, so never an error
+            print(f"warning: {warning}", file=sys.stderr)
     return 1 if bad else 0
 
 

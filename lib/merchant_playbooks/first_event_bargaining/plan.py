@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..compliance import compliance_section
 from ..loading import PlaybookParams
 from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
+from .compliance import uses
 from .model import METRICS, BargainModel, build_model
 
 NS = "first_event_bargaining"
@@ -260,6 +262,8 @@ def build_plan(params: PlaybookParams) -> Plan:
         "budget_share_within": model.budget_share_within,
         "forced_follow": s.forced_follow,
     }
+    # -- platform rules: every mechanic and channel the event uses (after plan.data, which it extends)
+    compliance_section(plan, uses(s))
     return plan
 
 

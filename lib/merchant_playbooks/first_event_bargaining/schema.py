@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ..compliance import Channel
 from ..errors import Problem
 from ..schema import (
     CountRange,
@@ -71,6 +72,12 @@ class Section(StrictModel):
     forced_follow: Annotated[
         bool, Field(description="initiators and helpers must follow the account (source 000's case did; see compliance)")
     ] = True
+    share_via: Annotated[
+        tuple[Channel, ...],
+        Field(min_length=1, description="where customers share their bargain to ask for help: mini_program (in-app "
+              "cards), external_link (H5 links, Moments), wechat_group, wecom_group, official_account, "
+              "offline_store; checked against the platform rules"),
+    ] = ("external_link",)
     external_views: Annotated[int, Field(ge=0, le=10**9, description="product views bought or from partners")] = 0
     fixed_costs: Annotated[Money, Field(description="posters, ads and tools for the event")] = Decimal("0")
 
