@@ -354,8 +354,11 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
                 listed.append(item)
 
     diagnosis = diagnose(merchant) if merchant else None
-    if not listed and diagnosis:
-        listed = [diagnosis.playbook]
+    if not listed and "playbooks" not in data:
+        # No list: the sections the consultant wrote say what to run; with none, the diagnosed stage's playbook.
+        listed = [name for name in PLAYBOOK_NAMES if name in data]
+        if not listed and diagnosis:
+            listed = [diagnosis.playbook]
 
     sections: dict[str, Any] = {}
     for name in PLAYBOOK_NAMES:
