@@ -1,0 +1,105 @@
+"""Charts of the cadence plan, each a named function of the plan's data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import altair as alt
+import pandas as pd
+
+from .. import i18n
+from ..charts import ACCENT, BAND, PALETTE, title
+from ..plan import Plan
+
+NS = "rapid_growth_cadence"
+
+
+def _t(plan: Plan, key: str, **kw: object) -> str:
+    return i18n.t(f"{NS}.{key}", plan.language, **kw)
+
+
+def _date_format(plan: Plan) -> str:
+    return "%-m月" if plan.language == "zh" else "%b"
+
+
+def calendar_data(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tidy rows for the year chart: spans (warm-ups and sales), festival days, weekly fixture days."""
+    spans, days = [], []
+    for row in plan.timeline:
+        lane = row["name"]
+        sale_start, sale_end = pd.Timestamp(row["sale_start"]), pd.Timestamp(row["sale_end"])
+        warm = pd.Timestamp(row["warmup_start"])
+        if warm < sale_start:
+            spans.append({"lane": lane, "start": warm, "end": sale_start, "phase": _t(plan, "chart.phase_warmup")})
+        phase = "chart.phase_discount" if row["discount"] else "chart.phase_theme"
+        spans.append({"lane": lane, "start": sale_start, "end": sale_end + timedelta(days=1),
+                      "phase": _t(plan, phase)})
+        days.append({"lane": lane, "date": pd.Timestamp(row["date"])})
+    weekly = pd.DataFrame([{"lane": _t(plan, "chart.weekly_lane"), "date": pd.Timestamp(w["date"])}
+                           for w in plan.data["weekly_activities"]], columns=["lane", "date"])
+    return pd.DataFrame(spans), pd.DataFrame(days), weekly
+
+
+def chart_year_calendar(plan: Plan) -> alt.Chart:
+    """Year at a glance: one lane per event (warm-up, sale, festival day) and a lane of weekly fixture days."""
+    spans, days, weekly = calendar_data(plan)
+    year = plan.data["year"]
+    lanes = [row["name"] for row in plan.timeline] + [_t(plan, "chart.weekly_lane")]
+    phases = [_t(plan, k) for k in ("chart.phase_warmup", "chart.phase_discount", "chart.phase_theme")]
+    x_scale = alt.Scale(domain=[f"{year}-01-01", f"{year + 1}-01-01"])
+    x = alt.X("start:T", title=None, scale=x_scale, axis=alt.Axis(format=_date_format(plan), tickCount=12))
+    y = alt.Y("lane:N", title=None, sort=lanes, scale=alt.Scale(domain=lanes))
+    bars = alt.Chart(spans).mark_bar(clip=True, cornerRadius=2, height=11).encode(
+        x=x, x2="end:T", y=y,
+        color=alt.Color("phase:N", title=_t(plan, "chart.phase"),
+                        scale=alt.Scale(domain=phases, range=["#cfe3e5", BAND, PALETTE[4]])),
+        tooltip=[alt.Tooltip("lane:N", title=_t(plan, "chart.lane")), alt.Tooltip("phase:N", title=_t(plan, "chart.phase")),
+                 alt.Tooltip("start:T", format="%Y-%m-%d"), alt.Tooltip("end:T", format="%Y-%m-%d")],
+    )
+    dots = alt.Chart(days).mark_point(filled=True, color=ACCENT, size=40, clip=True).encode(
+        x=alt.X("date:T", scale=x_scale), y=y, tooltip=[alt.Tooltip("lane:N"), alt.Tooltip("date:T", format="%Y-%m-%d")])
+    ticks = alt.Chart(weekly).mark_tick(color=PALETTE[2], thickness=1.5, size=12).encode(
+        x=alt.X("date:T", scale=x_scale), y=y)
+    return (bars + dots + ticks).properties(
+        title=title(_t(plan, "chart.calendar_title"), _t(plan, "chart.calendar_subtitle")),
+        height=max(160, 20 * len(lanes)))
+
+
+def chart_monthly_targets(plan: Plan) -> alt.Chart:
+    """Bars: each month's sales target; dot and whisker: the forecast's P50 and P10–P90."""
+    df = plan.tables["monthly_targets"]
+    df = df[df["month"] > 0].copy()
+    df["sales"] = df["sales"].astype(float)
+    months = list(df["month_name"])
+    symbol = i18n.CURRENCY_SYMBOLS.get(plan.currency, plan.currency)
+    x = alt.X("month_name:O", title=None, sort=months)
+    y_title = _t(plan, "chart.sales", symbol=symbol)
+    bars = alt.Chart(df).mark_bar(color="#cfe3e5").encode(
+        x=x, y=alt.Y("sales:Q", title=y_title),
+        tooltip=[alt.Tooltip("month_name:O", title=_t(plan, "chart.month")),
+                 alt.Tooltip("sales:Q", format=",.0f", title=_t(plan, "chart.target")),
+                 alt.Tooltip("sales_p50:Q", format=",.0f", title=_t(plan, "chart.forecast"))])
+    whisker = alt.Chart(df).mark_rule(color=BAND, strokeWidth=2).encode(x=x, y="sales_p10:Q", y2="sales_p90:Q")
+    dot = alt.Chart(df).mark_point(filled=True, color=ACCENT, size=50).encode(x=x, y="sales_p50:Q")
+    return (bars + whisker + dot).properties(
+        title=title(_t(plan, "chart.monthly_title"), _t(plan, "chart.monthly_subtitle")), height=240)
+
+
+def chart_event_forecast(plan: Plan) -> alt.Chart:
+    """Each event's sales: P10–P90 bar, P50 dot and the event's target as a tick."""
+    df = plan.tables["event_forecast"][["event", "target_sales", "sales_p10", "sales_p50", "sales_p90"]].copy()
+    df["target_sales"] = df["target_sales"].astype(float)
+    order = list(df["event"])
+    symbol = i18n.CURRENCY_SYMBOLS.get(plan.currency, plan.currency)
+    y = alt.Y("event:N", title=None, sort=order)
+    x_title = _t(plan, "chart.sales", symbol=symbol)
+    band = alt.Chart(df).mark_bar(color=BAND, opacity=0.35, height=10).encode(
+        x=alt.X("sales_p10:Q", title=x_title), x2="sales_p90:Q", y=y,
+        tooltip=[alt.Tooltip("event:N"), alt.Tooltip("sales_p10:Q", format=",.0f"),
+                 alt.Tooltip("sales_p50:Q", format=",.0f"), alt.Tooltip("sales_p90:Q", format=",.0f"),
+                 alt.Tooltip("target_sales:Q", format=",.0f", title=_t(plan, "chart.target"))])
+    dot = alt.Chart(df).mark_point(filled=True, color=BAND, size=45).encode(x="sales_p50:Q", y=y)
+    tick = alt.Chart(df).mark_tick(color=ACCENT, thickness=2, size=16).encode(x="target_sales:Q", y=y)
+    return (band + dot + tick).properties(
+        title=title(_t(plan, "chart.events_title"), _t(plan, "chart.events_subtitle")),
+        height=max(160, 20 * len(order)))
