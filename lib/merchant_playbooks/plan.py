@@ -80,7 +80,14 @@ class KpiGrid:
     keys: tuple[str, ...] = ()  # empty: every KPI
 
 
-Block = Para | Bullets | Rules | Table | Callout | KpiGrid
+@dataclass(frozen=True)
+class Code:
+    """Text to copy as it is, line for line (e.g. the params block for the next campaign)."""
+
+    text: str
+
+
+Block = Para | Bullets | Rules | Table | Callout | KpiGrid | Code
 
 
 @dataclass

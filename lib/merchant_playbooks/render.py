@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import i18n
-from .plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table
+from .plan import Bullets, Callout, Code, Kpi, KpiGrid, Para, Plan, Rules, Section, Table
 
 
 def esc(text: object) -> str:
@@ -90,6 +90,8 @@ def block_html(plan: Plan, block: Any) -> str:
         return f'<div class="mp-callout mp-{esc(block.level)}">{esc(block.text)}</div>'
     if isinstance(block, KpiGrid):
         return kpi_cards(plan, block.keys)
+    if isinstance(block, Code):  # scrolls sideways on a phone rather than wrapping lines meant to be pasted
+        return f'<pre class="mp-code" style="overflow-x:auto;white-space:pre"><code>{esc(block.text)}</code></pre>'
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
