@@ -22,6 +22,7 @@ demo: $(STAMP)
 
 ## Library, CLI and notebook tests (nbval over playbooks/)
 test: $(STAMP)
+	tools/ensure_chromium.sh
 	$(BIN)/python -m pytest -q --nbval-lax tests playbooks
 
 ## JupyterLab with the project installed (kernel: the project's .venv)

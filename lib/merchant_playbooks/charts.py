@@ -25,7 +25,9 @@ def theme() -> alt.theme.ThemeConfig:
         {
             "config": {
                 "font": FONT,
-                "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+                "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "discreteWidth": WIDTH,
+                         "stroke": None},
+                "axisXDiscrete": {"labelAngle": 0},  # short category labels (1, 2, 3 ...) read upright
                 "range": {"category": PALETTE},
                 "title": {"fontSize": 15, "anchor": "start", "color": "#222", "subtitleColor": "#666",
                           "offset": 10},

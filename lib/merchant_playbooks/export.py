@@ -1,12 +1,18 @@
 """Export an executed playbook notebook as the merchant's handout, in-process.
 
-Uses our own nbconvert template (`templates/handout`): outputs only, our own
-stylesheet inline, charts as inline SVG — nothing fetched from the network.
+Uses our own nbconvert template (`templates/handout`): our own stylesheet inline,
+charts as inline SVG, nothing fetched from the network. The handout shows only
+what the library renders for the merchant — the cover, the plan's sections (HTML
+from `render.py`, whose root element carries an `mp-` class) and charts (SVG or
+PNG) — so code, prompts, consultant notes, warnings, stderr, widget placeholders
+and text reprs such as `<Figure size 640x480>` never reach it.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -14,28 +20,130 @@ from pathlib import Path
 import nbformat
 
 from . import __version__, i18n
+from .render import contents_html
 
 TEMPLATES = Path(__file__).parent / "templates"
-_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>)?\s*(<!DOCTYPE[^>]*>)?\s*", re.S)
+_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>)?\s*(<!DOCTYPE[^>]*>)?\s*", re.DOTALL)
+_OURS = re.compile(r'^\s*<(header|section|div|nav|aside)\b[^>]*\bclass="mp-')
+_SECTION = re.compile(r'^\s*<section\b[^>]*\bdata-section="([^"]*)"[^>]*>\s*<h2>(.*?)</h2>', re.DOTALL)
+_CONTENTS = re.compile(r'<nav class="mp-contents">.*?</nav>', re.DOTALL)
+_SCRIPT = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+HTML_LANG = {"en": "en", "zh": "zh-CN"}  # zh-CN: browsers pick Simplified Chinese glyphs
+
+
+@dataclass
+class Part:
+    """One piece of the handout in reading order: the cover, a section (with its charts), or a loose chart."""
+
+    kind: str  # cover | section | chart | block
+    html: str
+    key: str = ""
+    title: str = ""  # the section's heading, already escaped
+    charts: list[str] = field(default_factory=list)
+
+    @property
+    def heavy(self) -> bool:
+        """A section with a chart or a long table starts a new printed page."""
+        return bool(self.charts) or "mp-long" in self.html
+
+    def render(self) -> str:
+        if self.kind != "section":
+            return self.html
+        body = self.html.rstrip()
+        assert body.endswith("</section>"), "section HTML ends with its closing tag"
+        classes = ' class="mp-section mp-newpage"' if self.heavy else ""
+        head = body.replace(' class="mp-section"', classes, 1) if classes else body
+        return head[: -len("</section>")] + "".join(self.charts) + "</section>"
 
 
 def strip_xml_prolog(svg: str) -> str:
     return _PROLOG.sub("", svg, count=1)
 
 
+def _chart(output: nbformat.NotebookNode) -> str | None:
+    data = output.get("data", {})
+    if "image/svg+xml" in data:
+        svg = strip_xml_prolog(_text(data["image/svg+xml"]))
+        if _SCRIPT.search(svg):
+            return None
+        return f'<figure class="mp-chart">{svg}</figure>'
+    if "image/png" in data:
+        png = _text(data["image/png"]).strip()
+        return f'<figure class="mp-chart"><img alt="" src="data:image/png;base64,{html.escape(png)}"></figure>'
+    return None
+
+
+def _text(value: str | list[str]) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def handout_parts(nb: nbformat.NotebookNode) -> list[Part]:
+    """The notebook's merchant-facing outputs grouped into cover, sections (charts inside) and loose charts."""
+    parts: list[Part] = []
+    current: Part | None = None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue  # streams (stdout, stderr, warnings) and errors
+            chart = _chart(output)
+            if chart is not None:
+                if current is not None:
+                    current.charts.append(chart)
+                else:
+                    parts.append(Part("chart", chart))
+                continue
+            page = _text(output.get("data", {}).get("text/html", ""))
+            if not _OURS.match(page) or _SCRIPT.search(page):
+                continue  # not something the library rendered for the merchant
+            if page.lstrip().startswith('<header class="mp-cover"'):
+                parts.append(Part("cover", page))
+                current = None
+            elif m := _SECTION.match(page):
+                current = Part("section", page, key=m.group(1), title=m.group(2))
+                parts.append(current)
+            elif current is not None:
+                current.html = current.html.rstrip()[: -len("</section>")] + page + "</section>"
+            else:
+                parts.append(Part("block", page))
+    _fix_contents(parts)
+    return parts
+
+
+def _fix_contents(parts: list[Part]) -> None:
+    """The cover's contents list the sections the handout really has, in its order."""
+    sections = [(p.key, p.title) for p in parts if p.kind == "section"]
+    for part in parts:
+        if part.kind == "cover":
+            lang = re.search(r'data-lang="([^"]*)"', part.html)
+            nav = contents_html(lang.group(1) if lang else "en", sections) if sections else ""
+            part.html = _CONTENTS.sub(lambda _, nav=nav: nav, part.html, count=1)
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal (for @page margin boxes): every non-alphanumeric escaped."""
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in text) + '"'
+
+
 @lru_cache(maxsize=1)
-def _exporter():  # noqa: ANN202
+def _exporter():
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="handout")
     exporter.register_filter("strip_xml_prolog", strip_xml_prolog)
+    exporter.register_filter("handout_parts", handout_parts)
+    exporter.register_filter("css_string", css_string)
     return exporter
 
 
 def handout_html(nb: nbformat.NotebookNode, *, lang: str, title: str, source: str, today: date | None = None) -> str:
+    """The handout page for an executed notebook: `title` heads the browser tab and printed pages,
+    `source` (the params file's name) and the generation date go into the footer."""
     footer = i18n.t("common.footer.generated", lang, date=i18n.day(today or date.today(), lang), source=source,
                     version=__version__)
-    body, _ = _exporter().from_notebook_node(nb, resources={"mp": {"lang": lang, "title": title, "footer": footer}})
+    mp = {"lang": HTML_LANG.get(lang, lang), "title": title, "footer": footer}
+    body, _ = _exporter().from_notebook_node(nb, resources={"mp": mp})
     return body
 
 

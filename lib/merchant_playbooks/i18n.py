@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -20,7 +20,7 @@ LANGUAGES = ("en", "zh")
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str, namespace: str) -> dict[str, str]:
     path = resources.files("merchant_playbooks") / "messages" / lang / f"{namespace}.yaml"
     with path.open(encoding="utf-8") as f:
@@ -57,13 +57,20 @@ def has(key: str, lang: str) -> bool:
         return False
 
 
-def money(amount: Decimal | float | int, currency: str = "CNY", lang: str = "en", *, wan: bool = False,
-          decimals: int = 2) -> str:
-    """¥1,234.50 — or, with `wan` in Chinese, ¥15.3万 for large amounts."""
-    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
-    value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
+def money(amount: Decimal | float, currency: str = "CNY", lang: str = "en", *, wan: bool = False,
+          decimals: int | None = None) -> str:
+    """¥1,234.50 — or, with `wan` in Chinese, ¥15.3万 for amounts from ¥100,000 up.
+
+    Exact money (Decimal, int) shows the cents. A float is a forecast (see STYLE.md:
+    forecasts are floats with ranges), shown to the cent below 1,000 and in whole
+    units above, where cents would claim a precision a forecast does not have.
+    """
     if isinstance(amount, float) and not math.isfinite(amount):
         return "—"
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    if decimals is None:
+        decimals = 0 if isinstance(amount, float) and abs(amount) >= 1000 else 2
+    value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
     sign = "-" if value < 0 else ""
     value = abs(value)
     if wan and lang == "zh" and value >= 100_000:
@@ -72,7 +79,7 @@ def money(amount: Decimal | float | int, currency: str = "CNY", lang: str = "en"
     return f"{sign}{symbol}{value.quantize(q, ROUND_HALF_UP):,}"
 
 
-def number(value: float | int, decimals: int = 0) -> str:
+def number(value: float, decimals: int = 0) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return "—"
     return f"{value:,.{decimals}f}"
@@ -84,17 +91,42 @@ def percent(value: float, decimals: int = 1) -> str:
     return f"{value * 100:.{decimals}f}%"
 
 
+def month(d: date, lang: str) -> str:
+    """The month's short name from the catalogue (not the process locale): Dec / 12月."""
+    return t(f"common.month.{d.month}", lang)
+
+
 def day(d: date, lang: str) -> str:
     """A date in the language's usual form: 1 Dec 2026 / 2026年12月1日."""
     if lang == "zh":
         return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {d.strftime('%b')} {d.year}"
+    return f"{d.day} {month(d, lang)} {d.year}"
 
 
 def short_day(d: date, lang: str) -> str:
+    """A date within the plan's year: 1 Dec / 12月1日."""
     if lang == "zh":
         return f"{d.month}月{d.day}日"
-    return f"{d.day} {d.strftime('%b')}"
+    return f"{d.day} {month(d, lang)}"
+
+
+def day_range(start: date, end: date, lang: str) -> str:
+    """A span of days as people write it: 1–15 Dec 2026, 28 Nov – 5 Dec 2026 / 2026年12月1日至15日."""
+    if start == end:
+        return day(start, lang)
+    if lang == "zh":
+        if start.year != end.year:
+            tail = day(end, lang)
+        elif start.month != end.month:
+            tail = f"{end.month}月{end.day}日"
+        else:
+            tail = f"{end.day}日"
+        return f"{day(start, lang)}至{tail}"
+    if start.year != end.year:
+        return f"{day(start, lang)} – {day(end, lang)}"
+    if start.month != end.month:
+        return f"{short_day(start, lang)} – {day(end, lang)}"
+    return f"{start.day}–{day(end, lang)}"
 
 
 def weekday(d: date, lang: str) -> str:

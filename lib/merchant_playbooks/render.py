@@ -20,11 +20,15 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def fmt_value(value: Any, kind: str, plan: Plan) -> str:
+NUMERIC = ("money", "share", "count", "number", "ratio")
+LONG_TABLE_ROWS = 14  # longer tables may break across printed pages (between rows, header repeated)
+
+
+def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if kind == "money":
-        return i18n.money(value, plan.currency, plan.language)
+        return i18n.money(value, plan.currency, plan.language, wan=wan)
     if kind == "share":
         return i18n.percent(float(value))
     if kind == "count":
@@ -41,7 +45,17 @@ def fmt_value(value: Any, kind: str, plan: Plan) -> str:
 
 
 def kpi_range(k: Kpi, plan: Plan) -> tuple[str, str, str]:
-    return tuple(fmt_value(v, k.kind, plan) for v in (k.band.p10, k.band.p50, k.band.p90))  # type: ignore[return-value]
+    return tuple(fmt_value(v, k.kind, plan, wan=True) for v in (k.band.p10, k.band.p50, k.band.p90))  # type: ignore[return-value]
+
+
+def _range_bar(k: Kpi) -> str:
+    """A small bar from 0 to P90: the shaded part is P10–P90, the tick is P50 (how wide the range is)."""
+    p10, p50, p90 = k.band.p10, k.band.p50, k.band.p90
+    if not all(math.isfinite(v) for v in (p10, p50, p90)) or p10 < 0 or p90 <= 0:
+        return ""
+    lo, mid = 100 * p10 / p90, 100 * p50 / p90
+    return (f'<div class="mp-kpi-bar" aria-hidden="true"><span style="left:{lo:.1f}%;width:{100 - lo:.1f}%"></span>'
+            f'<i style="left:{mid:.1f}%"></i></div>')
 
 
 def kpi_cards(plan: Plan, keys: tuple[str, ...]) -> str:
@@ -52,8 +66,9 @@ def kpi_cards(plan: Plan, keys: tuple[str, ...]) -> str:
         p10, p50, p90 = kpi_range(k, plan)
         cards.append(
             f'<div class="mp-kpi" data-kpi="{esc(key)}"><div class="mp-kpi-label">{esc(k.label)}</div>'
-            f'<div class="mp-kpi-p50">{esc(p50)}</div>'
-            f'<div class="mp-kpi-range">{esc(i18n.t("common.kpi.range", lang, p10=p10, p90=p90))}</div></div>'
+            f'<div class="mp-kpi-p50">{esc(p50)}</div>{_range_bar(k)}'
+            f'<div class="mp-kpi-range" title="{esc(i18n.t("common.kpi.range_label", lang))}">'
+            f'{esc(i18n.t("common.kpi.range", lang, p10=p10, p90=p90))}</div></div>'
         )
     return f'<div class="mp-kpis">{"".join(cards)}</div>'
 
@@ -62,17 +77,17 @@ def table_html(plan: Plan, block: Table) -> str:
     df = plan.tables[block.name]
     labels = dict(block.labels) or {c: c for c in df.columns}
     formats = dict(block.formats)
-    head = "".join(f"<th>{esc(labels[c])}</th>" for c in labels)
+    kinds = {c: formats.get(c, "text") for c in labels}
+    classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
+    head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
     rows = []
     for record in df[list(labels)].itertuples(index=False):
-        cells = []
-        for col, value in zip(labels, record, strict=True):
-            kind = formats.get(col, "text")
-            cls = ' class="num"' if kind in ("money", "share", "count", "number", "ratio") else ""
-            cells.append(f"<td{cls}>{esc(fmt_value(value, kind, plan))}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        cells = "".join(f"<td{classes[col]}>{esc(fmt_value(value, kinds[col], plan))}</td>"
+                        for col, value in zip(labels, record, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
-    return (f'<div class="mp-table-wrap"><table class="mp-table" data-table="{esc(block.name)}">{caption}'
+    long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""
+    return (f'<div class="mp-table-wrap{long}"><table class="mp-table" data-table="{esc(block.name)}">{caption}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
@@ -101,22 +116,25 @@ def section_html(plan: Plan, section: Section) -> str:
             f"<h2>{esc(section.title)}</h2>{body}</section>")
 
 
+def contents_html(lang: str, entries: list[tuple[str, str]]) -> str:
+    """The contents list from (section key, escaped title) pairs, in the order they appear."""
+    items = "".join(f'<li><a href="#mp-{esc(key)}">{title}</a></li>' for key, title in entries)
+    return f'<nav class="mp-contents"><h3>{esc(i18n.t("common.cover.contents", lang))}</h3><ol>{items}</ol></nav>'
+
+
 def cover_html(plan: Plan) -> str:
     lang = plan.language
     t = i18n.t
-    dates = f"{i18n.day(plan.start, lang)} – {i18n.day(plan.end, lang)}"
-    contents = "".join(
-        f'<li><a href="#mp-{esc(s.key)}">{esc(s.title)}</a></li>' for s in plan.ordered_sections()
-    )
+    contents = contents_html(lang, [(s.key, esc(s.title)) for s in plan.ordered_sections()])
     return (
-        f'<header class="mp-cover" data-playbook="{esc(plan.playbook)}">'
-        f'<div class="mp-cover-kicker">{esc(t("common.cover.prepared_for", lang))}</div>'
+        f'<header class="mp-cover" data-playbook="{esc(plan.playbook)}" data-lang="{esc(lang)}">'
+        f'<div class="mp-cover-band"><div class="mp-cover-kicker">{esc(t("common.cover.prepared_for", lang))}</div>'
         f'<h1 class="mp-merchant">{esc(plan.merchant_name)}</h1>'
-        f'<div class="mp-cover-title">{esc(plan.title)}</div>'
-        f'<dl class="mp-cover-facts"><dt>{esc(t("common.cover.plan_dates", lang))}</dt><dd>{esc(dates)}</dd>'
-        f'<dt>{esc(t("common.cover.stage", lang))}</dt><dd class="mp-diagnosis">{esc(plan.diagnosis)}</dd></dl>'
-        f'<h3>{esc(t("common.cover.headline", lang))}</h3>{kpi_cards(plan, plan.headline)}'
+        f'<div class="mp-cover-title">{esc(plan.title)}</div></div>'
+        f'<dl class="mp-cover-facts"><div><dt>{esc(t("common.cover.plan_dates", lang))}</dt>'
+        f'<dd class="mp-dates">{esc(i18n.day_range(plan.start, plan.end, lang))}</dd></div>'
+        f'<div><dt>{esc(t("common.cover.stage", lang))}</dt><dd class="mp-diagnosis">{esc(plan.diagnosis)}</dd></div>'
+        f'</dl><h3>{esc(t("common.cover.headline", lang))}</h3>{kpi_cards(plan, plan.headline)}'
         f'<p class="mp-note">{esc(t("common.cover.range_note", lang, sims=f"{plan.simulations:,}", seed=plan.seed))}'
-        f'</p><nav class="mp-contents"><h3>{esc(t("common.cover.contents", lang))}</h3><ol>{contents}</ol></nav>'
-        f"</header>"
+        f"</p>{contents}</header>"
     )

@@ -44,7 +44,7 @@ def chart_daily_funnel(plan: Plan) -> alt.Chart:
     df = daily[daily["metric"].isin(keep)].copy()
     df["measure"] = df["metric"].map(lambda k: _t(plan, f"kpi.{k}"))
     df["date"] = pd.to_datetime(df["date"])
-    fmt = "%m-%d" if plan.language == "zh" else "%d %b"
+    fmt = i18n.t("common.chart.day_format", plan.language)
     base = alt.Chart(df).encode(
         x=alt.X("date:T", title=_t(plan, "chart.date"), axis=alt.Axis(format=fmt)),
         color=alt.Color("measure:N", title=_t(plan, "chart.metric"), sort=[_t(plan, f"kpi.{k}") for k in keep]),
