@@ -38,8 +38,7 @@ def split_exact(total: int, weights: np.ndarray | list[float]) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if total < 0 or (w < 0).any() or w.sum() <= 0:
         raise ValueError("need a non-negative total and non-negative weights that are not all zero")
-    scale = 10**12 / w.max()
-    iw = [int(round(x * scale)) for x in w]
+    iw = [round(float(x) * 1e12) for x in w / w.max()]  # the largest weight becomes 10^12
     denom = sum(iw)
     base = [total * x // denom for x in iw]
     rem = [total * x % denom for x in iw]
@@ -154,7 +153,17 @@ def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list
     return Simulation(sales, rates)
 
 
-def _span(lo: float, hi: float):  # noqa: ANN202 - a Range for the PERT draw
+def schedule_events(s: Section, premium: bool) -> list[cal.Event]:
+    """The year's events, with the discount ones chosen within the caps and kept apart."""
+    days = year_days(s.year)
+    season = season_weights(s, days)
+    index = {d: i for i, d in enumerate(days)}
+    month_cap, year_cap = caps(s, premium)
+    return cal.schedule(cal.candidate_events(s, premium), lambda d: season[index[d]] if d in index else 1.0,
+                        month_cap, year_cap, s.min_days_between_discounts)
+
+
+def _span(lo: float, hi: float):
     from ..schema import Range
 
     return Range(low=lo, high=hi)
@@ -169,12 +178,8 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     aov = s.average_order_value or Decimal(str(round(unit_price * s.items_per_order, 2)))
     premium = resolve_premium(s, aov)
     month_cap, year_cap = caps(s, premium)
-
     days = year_days(s.year)
-    flat = season_weights(s, days)
-    index = {d: i for i, d in enumerate(days)}
-    events = cal.schedule(cal.candidate_events(s, premium), lambda d: flat[index[d]] if d in index else 1.0,
-                          month_cap, year_cap, s.min_days_between_discounts)
+    events = schedule_events(s, premium)
     weekly = cal.weekly_days(s, events)
 
     # -- targets: days by the expected profile, then summed into months and events (exact to the unit)

@@ -34,7 +34,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     def day(d: date) -> str:
         return i18n.short_day(d, lang)
 
-    def band_text(b: Band, fmt) -> str:  # noqa: ANN001
+    def band_text(b: Band, fmt) -> str:
         return f"{fmt(b.p10)} – {fmt(b.p90)}"
 
     names = {e.key: event_name(e, s.anniversary, lang) for e in model.events}
@@ -225,7 +225,7 @@ def build_plan(params: PlaybookParams) -> Plan:
         title=t("decision.title"))
 
     # -- KPIs to track
-    avg = lambda g: getattr(targets, g) / 12  # noqa: E731
+    avg = lambda g: getattr(targets, g) / 12
     plan.tables["kpis"] = pd.DataFrame([
         {"kpi": t("kpis.monthly_sales"), "target": t("kpis.per_month", value=money(avg("sales"))),
          "how": t("kpis.monthly_sales_how")},

@@ -57,8 +57,8 @@ def read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
         line = i + 2  # the header is line 1
         row: dict = {}
 
-        def bad(col: str, msg: str, _line: int = line) -> None:
-            problems.append(f"row {_line}, column {col}: {rec.get(col, '')!r} {msg}")
+        def bad(col: str, msg: str, _line: int = line, _rec: dict = rec) -> None:
+            problems.append(f"row {_line}, column {col}: {_rec.get(col, '')!r} {msg}")
 
         for col in ("sku", "name", "category"):
             row[col] = str(rec[col]).strip()

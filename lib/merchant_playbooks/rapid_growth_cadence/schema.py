@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..schema import Money, PositiveMoney, Range, RateRange, Seed, Simulations, StrictModel
@@ -139,7 +139,7 @@ class Section(StrictModel):
     items_per_order: Annotated[float, Field(gt=0, le=50, description="items in an average order")] = 2.0
     premium_threshold: Annotated[
         PositiveMoney, Field(description="average order value from which a shop counts as premium")
-    ] = Decimal("300")
+    ] = Decimal(300)
     max_discount_events_per_month: Annotated[
         int | None, Field(ge=0, le=10, description="fatigue cap; default 2 (premium: 1)")
     ] = None
@@ -193,7 +193,7 @@ class Section(StrictModel):
     )
     fixed_cost_per_event: Annotated[
         Money, Field(description="posters, ads and tools for one discount event")
-    ] = Decimal("800")
+    ] = Decimal(800)
     seed: Seed = 17
     simulations: Simulations = 2000
 
@@ -202,13 +202,6 @@ class Section(StrictModel):
         for month in self.monthly_themes:
             if not 1 <= month <= 12:
                 problems.append(Problem(f"monthly_themes.{month}", "must be a month number 1-12", month, True))
-        if not isinstance(self.seasonality, str):
-            if len(self.seasonality) != 12:
-                problems.append(Problem("seasonality", f"must have 12 month weights, got {len(self.seasonality)}",
-                                        list(self.seasonality), True))
-            elif any(w < 0 for w in self.seasonality) or sum(self.seasonality) <= 0:
-                problems.append(Problem("seasonality", "must be 12 weights >= 0, not all zero",
-                                        list(self.seasonality), True))
         if sum(self.potential_weights.values()) <= 0:
             problems.append(Problem("potential_weights", "must give at least one signal a weight above 0",
                                     dict(self.potential_weights), True))
@@ -223,6 +216,16 @@ class Section(StrictModel):
         if len(set(self.events)) != len(self.events):
             problems.append(Problem("events", "must list each event once", list(self.events), True))
         return problems
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve_months(cls, value: object) -> object:
+        if not isinstance(value, str):
+            if len(value) != 12:
+                raise ValueError(f"must have 12 month weights, got {len(value)}")
+            if any(w < 0 for w in value) or sum(value) <= 0:
+                raise ValueError("must be 12 weights >= 0, not all zero")
+        return value
 
     @property
     def month_weights(self) -> tuple[float, ...]:

@@ -1,0 +1,391 @@
+"""The rapid-growth cadence playbook: festival dates, exact target splits, discount rules, products, plan."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+import pytest
+import yaml
+from conftest import PARAMS, ROOT, SAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lunarcalendar import Converter, Lunar
+from merchant_playbooks.errors import DataFileError, ParamsError
+from merchant_playbooks.loading import load_params, params_from_notebook
+from merchant_playbooks.plan import write_plan_files
+from merchant_playbooks.rapid_growth_cadence import calendar as cal
+from merchant_playbooks.rapid_growth_cadence import charts
+from merchant_playbooks.rapid_growth_cadence.model import (
+    build_model,
+    caps,
+    schedule_events,
+    split_exact,
+)
+from merchant_playbooks.rapid_growth_cadence.plan import build_plan
+from merchant_playbooks.rapid_growth_cadence.products import read_catalogue, score_products
+from merchant_playbooks.rapid_growth_cadence.schema import Section
+
+CATALOGUE = SAMPLES / "crunch-products.csv"
+YEARS = range(2025, 2036)
+MERCHANT = {"name": "Test Snacks", "language": "en", "fans": 5000, "budget": 20000, "months_trading": 18,
+            "monthly_sales": 300000, "growth_rate": 0.08, "repeat_rate": 0.2}
+TARGETS = {"sales": 4_321_987, "traffic": 1_234_567, "products": 170_003, "members": 9_999}
+
+
+def section(**changes) -> Section:
+    data = {"year": 2027, "targets": TARGETS, "catalogue": str(CATALOGUE), "seasonality": "snacks",
+            "anniversary": "2024-09-18", "simulations": 300, "seed": 5, **changes}
+    return Section.model_validate(data)
+
+
+def solar(year: int, month: int, day: int) -> date:
+    """The second source: lunarcalendar's lunar → solar conversion."""
+    return Converter.Lunar2Solar(Lunar(year, month, day, isleap=False)).to_date()
+
+
+# ------------------------------------------------------------------ festival dates
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_lunar_festivals_match_a_second_lunar_calendar(year):
+    assert cal.spring_festival(year) == solar(year, 1, 1)
+    assert cal.lantern_festival(year) == solar(year, 1, 15)
+    assert cal.dragon_boat(year) == solar(year, 5, 5)
+    assert cal.qixi(year) == solar(year, 7, 7)
+    assert cal.mid_autumn(year) == solar(year, 8, 15)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_plan_events_fall_on_their_festival_days(year):
+    s = section(year=year)
+    days = {e.key: e.day for e in schedule_events(s, premium=False)}
+    lunar = {"spring_festival": (1, 1), "lantern": (1, 15), "dragon_boat": (5, 5), "qixi": (7, 7),
+             "mid_autumn": (8, 15)}
+    for key, (m, d) in lunar.items():
+        assert days[key] == solar(year, m, d), key
+    fixed = {"womens_day": (3, 8), "may_20": (5, 20), "mid_year_618": (6, 18), "national_day": (10, 1),
+             "double_11": (11, 11), "double_12": (12, 12), "anniversary": (9, 18)}
+    for key, (m, d) in fixed.items():
+        assert days[key] == date(year, m, d), key
+
+
+def test_known_dates_as_a_sanity_check():
+    assert cal.spring_festival(2026) == date(2026, 2, 17)
+    assert cal.qixi(2025) == date(2025, 8, 29)
+    assert cal.mid_autumn(2031) == date(2031, 10, 1)
+
+
+def test_anniversary_on_29_february_moves_to_the_28th_in_ordinary_years():
+    s = section(year=2027, anniversary="2024-02-29")
+    assert cal.event_day("anniversary", s) == date(2027, 2, 28)
+
+
+# ------------------------------------------------------------------ exact splits
+
+
+@given(total=st.integers(0, 10**10),
+       weights=st.lists(st.floats(0.0, 1e6, allow_nan=False), min_size=1, max_size=400).filter(lambda w: sum(w) > 0))
+@settings(max_examples=150, deadline=None)
+def test_split_adds_up_to_the_total_exactly_and_stays_within_one_unit_of_the_exact_share(total, weights):
+    parts = split_exact(total, weights)
+    assert int(parts.sum()) == total
+    assert (parts >= 0).all()
+    exact = total * np.asarray(weights) / sum(weights)
+    assert np.all(np.abs(parts - exact) < 1 + 1e-6 * max(total, 1))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_model(section(), Decimal(300000), CATALOGUE)
+
+
+def test_monthly_targets_sum_to_the_annual_targets_to_the_unit(model):
+    for goal, target in TARGETS.items():
+        assert int(model.monthly[goal].sum()) == target
+        assert model.monthly[goal].dtype.kind == "i"
+
+
+def test_event_targets_are_the_sum_of_their_sale_days(model):
+    daily = model.daily_targets.set_index("date")
+    for e, row in zip(model.events, model.event_table.itertuples(), strict=True):
+        in_year = [d for d in e.days() if d.year == model.year]
+        assert row.target_sales == int(daily.loc[in_year, "sales"].sum())
+
+
+def test_months_with_big_events_get_more_than_quiet_ones(model):
+    by_month = model.monthly.set_index("month")["sales"]
+    assert by_month[11] > by_month[4]  # Double 11 vs an April with only the weekly fixture
+
+
+# ------------------------------------------------------------------ discount rules
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("premium", [False, True])
+def test_no_two_discount_events_overlap_and_rest_days_are_kept(year, premium):
+    s = section(year=year)
+    events = schedule_events(s, premium)
+    assert cal.overlapping(events, gap=s.min_days_between_discounts) == []
+    assert cal.overlapping(events) == []
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("premium", [False, True])
+def test_fatigue_caps_are_respected(year, premium):
+    s = section(year=year)
+    month_cap, year_cap = caps(s, premium)
+    discounts = [e for e in schedule_events(s, premium) if e.discount]
+    assert len(discounts) <= year_cap
+    months = {(d.year, d.month) for e in discounts for d in e.days()}
+    for m in months:
+        assert sum(1 for e in discounts if m in e.months()) <= month_cap
+
+
+def test_custom_caps_are_respected_and_trimmed_events_keep_a_warmup():
+    s = section(max_discount_events_per_month=1, max_discount_events_per_year=3, warmup_days=5)
+    events = schedule_events(s, premium=False)
+    assert sum(e.discount for e in events) == 3
+    assert all((e.sale_start - e.warmup_start).days == 5 for e in events)
+
+
+def test_a_premium_shop_gets_fewer_discount_events_than_a_mass_market_one_with_the_same_targets():
+    mass = build_model(section(premium=False), Decimal(300000), CATALOGUE)
+    premium = build_model(section(premium=True), Decimal(300000), CATALOGUE)
+    assert len(premium.discount_events) < len(mass.discount_events)
+    assert premium.month_cap < mass.month_cap
+    # the targets are the same and still add up
+    assert int(premium.monthly["sales"].sum()) == int(mass.monthly["sales"].sum()) == TARGETS["sales"]
+
+
+def test_premium_follows_the_average_order_value_when_not_set():
+    assert build_model(section(average_order_value=450), Decimal(300000), CATALOGUE).premium
+    assert not build_model(section(average_order_value=60), Decimal(300000), CATALOGUE).premium
+
+
+def test_every_event_has_at_most_two_schemes_and_theme_events_have_none(model):
+    for e in model.events:
+        assert len(e.schemes) <= 2
+        assert e.discount == bool(e.schemes)
+
+
+def test_three_schemes_for_one_event_are_refused(write_params):
+    path = write_params(f"""
+        merchant: {{name: A, fans: 5000, monthly_sales: 100000}}
+        playbooks: [rapid_growth_cadence]
+        rapid_growth_cadence:
+          year: 2027
+          targets: {{sales: 100, traffic: 100, products: 100, members: 10}}
+          catalogue: {CATALOGUE}
+          event_settings:
+            double_11: {{schemes: [coupon, bundle, flash_sale]}}
+    """)
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    assert "rapid_growth_cadence.event_settings.double_11.schemes" in str(err.value)
+    assert "at most 2 items" in str(err.value)
+
+
+def test_bad_seasonality_is_reported_with_the_field_and_value(write_params):
+    path = write_params(f"""
+        merchant: {{name: A, fans: 5000}}
+        rapid_growth_cadence:
+          year: 2027
+          targets: {{sales: 100, traffic: 100, products: 100, members: 10}}
+          catalogue: {CATALOGUE}
+          seasonality: [1, 1, 1]
+    """)
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    assert "rapid_growth_cadence.seasonality = [1, 1, 1] must have 12 month weights, got 3" in str(err.value)
+
+
+def test_a_theme_event_by_choice_never_discounts(model):
+    s = section(event_settings={"double_11": {"discount": False}})
+    d11 = next(e for e in schedule_events(s, premium=False) if e.key == "double_11")
+    assert not d11.discount and d11.schemes == ()
+
+
+def test_weekly_fixtures_pause_during_discount_sales(model):
+    sale_days = {d for e in model.discount_events for d in e.days()}
+    assert model.weekly and not {d for d, _ in model.weekly} & sale_days
+    assert all(d.weekday() == 2 for d, _ in model.weekly)  # default: Wednesday
+
+
+# ------------------------------------------------------------------ forecast
+
+
+def test_ranges_are_ordered(model):
+    for band in model.annual.values():
+        assert band.p10 <= band.p50 <= band.p90
+    assert (model.monthly["sales_p10"] <= model.monthly["sales_p50"]).all()
+    assert (model.monthly["sales_p50"] <= model.monthly["sales_p90"]).all()
+    t = model.event_table
+    assert ((t["sales_p10"] <= t["sales_p50"]) & (t["sales_p50"] <= t["sales_p90"])).all()
+    assert model.discount_cost.p10 <= model.discount_cost.p50 <= model.discount_cost.p90
+
+
+def test_stock_covers_the_optimistic_case_of_each_ladder_product(model):
+    for lad in model.ladders.values():
+        assert (lad["stock_needed"] >= lad["units_p90"]).all()
+        assert (lad["units_p90"] >= lad["units_p50"]).all()
+
+
+def test_same_params_and_seed_give_the_same_plan_and_another_seed_does_not():
+    params = load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence")
+    a, b = build_plan(params).to_dict(), build_plan(params).to_dict()
+    assert json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+    other = build_model(section(seed=6), Decimal(300000), CATALOGUE)
+    same = build_model(section(seed=5), Decimal(300000), CATALOGUE)
+    assert other.annual["sales"] != same.annual["sales"]
+    assert (other.monthly["sales"] == same.monthly["sales"]).all()  # targets do not depend on the seed
+
+
+# ------------------------------------------------------------------ products
+
+
+def test_potential_score_rewards_good_signals_and_a_low_bounce_rate():
+    df = read_catalogue(CATALOGUE)
+    best = df.iloc[0].copy()
+    for col, value in (("dwell_time", 999), ("click_through", 0.99), ("consultations", 9999), ("favourites", 99999),
+                       ("sales_growth", 5.0), ("bounce_rate", 0.0)):
+        df.loc[0, col] = value
+    scored = score_products(df, {"dwell_time": 1, "click_through": 1, "consultations": 1, "favourites": 1,
+                                 "sales_growth": 1, "bounce_rate": 1})
+    assert scored["score"].idxmax() == 0 and scored.loc[0, "score"] == pytest.approx(1.0)
+    only_bounce = score_products(df, {"bounce_rate": 1})
+    assert only_bounce.loc[only_bounce["bounce_rate"].idxmin(), "score"] == only_bounce["score"].max()
+    assert best["sku"] == df.loc[0, "sku"]
+
+
+def test_price_ladders_have_three_steps_priced_by_their_rules(model):
+    s = section()
+    for e in model.discount_events:
+        lad = model.ladders[e.key]
+        assert list(lad["step"].value_counts().reindex(["draw", "value", "normal"])) == [3, 3, 3]
+        assert lad["sku"].is_unique
+        draw, value, normal = (lad[lad["step"] == k] for k in ("draw", "value", "normal"))
+        assert (draw["event_price"] >= draw["cost"]).all() and (draw["event_price"] < draw["price"]).all()
+        floor = value["cost"].map(lambda c: c * Decimal(str(1 + s.min_value_margin)))
+        assert (value["event_price"] >= floor - Decimal("0.1")).all()
+        assert (normal["event_price"] == normal["price"]).all()
+        assert normal["price"].max() >= value["price"].max()  # a high-priced anchor among the normal items
+        assert draw["price"].max() <= normal["price"].min() or draw["price"].mean() < normal["price"].mean()
+
+
+def test_a_bad_catalogue_names_the_row_and_column(tmp_path):
+    text = CATALOGUE.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    cells = text[2].split(",")
+    # row 3 of the file (the second product): an unreadable price
+    fields = dict(zip(header, _split_csv(text[2]), strict=True))
+    fields["price"] = "twelve"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([text[0], text[1], ",".join(_quote(fields[h]) for h in header), *text[3:]]),
+                   encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        read_catalogue(bad)
+    assert "row 3, column price: 'twelve' must be an amount above 0" in str(err.value)
+    assert cells  # the sample has data rows
+    with pytest.raises(DataFileError, match="missing column"):
+        (tmp_path / "short.csv").write_text("sku,name\nA,B\n", encoding="utf-8")
+        read_catalogue(tmp_path / "short.csv")
+    with pytest.raises(DataFileError, match="file not found"):
+        read_catalogue(tmp_path / "nope.csv")
+
+
+def _split_csv(line: str) -> list[str]:
+    import csv
+
+    return next(csv.reader([line]))
+
+
+def _quote(value: str) -> str:
+    return f'"{value}"' if "," in value else value
+
+
+def test_catalogue_path_is_relative_to_the_params_file():
+    params = load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence")
+    assert params.data_path(params.section.catalogue) == CATALOGUE.resolve()
+    assert len(read_catalogue(CATALOGUE)) >= 40
+
+
+# ------------------------------------------------------------------ plan, charts, messages
+
+
+@pytest.fixture(scope="module")
+def sample_plan():
+    return build_plan(load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence"))
+
+
+def test_plan_json_timeline_lists_every_event_with_iso_dates(sample_plan, tmp_path):
+    json_path, xlsx_path = write_plan_files(sample_plan, tmp_path / "rg")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    keys = [row["key"] for row in data["timeline"]]
+    assert set(keys) == {e.key for e in sample_plan.model.events} and len(keys) >= 12
+    for row in data["timeline"]:
+        assert {"date", "warmup_start", "name", "kind"} <= set(row)
+        day, warm = date.fromisoformat(row["date"]), date.fromisoformat(row["warmup_start"])
+        assert warm <= date.fromisoformat(row["sale_start"]) <= date.fromisoformat(row["sale_end"])
+        assert row["kind"] in ("festival", "shopping", "school_holiday", "brand")
+        assert day.year == data["year"]
+    sf = next(r for r in data["timeline"] if r["key"] == "spring_festival")
+    assert sf["date"] == solar(2027, 1, 1).isoformat()
+    assert sum(m["sales"] for m in data["monthly_targets"]) == data["targets"]["sales"]
+    assert xlsx_path.exists()
+
+
+def test_plan_has_the_spine_and_event_briefs(sample_plan):
+    for key in ("goal", "audience", "mechanics", "rewards", "channels", "timeline", "forecast", "decision", "kpis",
+                "risks", "events"):
+        assert key in sample_plan.sections, key
+    assert sample_plan.model.discount_events
+    assert all(f"ladder_{e.key}" in sample_plan.tables for e in sample_plan.model.events)
+
+
+def test_a_chinese_merchant_gets_chinese_text_and_charts():
+    s = yaml.safe_load((PARAMS / "crunch-snacks.yaml").read_text(encoding="utf-8"))
+    merchant = {**s["merchant"], "language": "zh"}
+    section_data = {**s["rapid_growth_cadence"], "anniversary": "2025-09-18"}
+    params = params_from_notebook("rapid_growth_cadence", merchant, section_data, str(PARAMS / "crunch-snacks.yaml"))
+    plan = build_plan(params)
+    assert plan.sections["goal"].title == "阶段与目标"
+    assert plan.timeline[0]["name"] in ("寒假", "春节")
+    spec = charts.chart_year_calendar(plan).to_dict()
+    assert "每周固定活动" in json.dumps(spec, ensure_ascii=False)
+
+
+def test_charts_are_specs_over_the_plan_data(sample_plan):
+    cal_spec = charts.chart_year_calendar(sample_plan).to_dict()
+    assert len(cal_spec["layer"]) == 3
+    monthly = charts.chart_monthly_targets(sample_plan).to_dict()
+    assert len(monthly["layer"]) == 3
+    events = charts.chart_event_forecast(sample_plan).to_dict()
+    assert events["layer"][0]["mark"]["type"] == "bar"
+    _spans, days, weekly = charts.calendar_data(sample_plan)
+    assert len(days) == len(sample_plan.timeline) and len(weekly) == len(sample_plan.data["weekly_activities"])
+
+
+def _keys(path):
+    def flat(d, prefix=""):
+        for k, v in d.items():
+            yield from flat(v, f"{prefix}{k}.") if isinstance(v, dict) else [f"{prefix}{k}"]
+
+    return set(flat(yaml.safe_load(path.read_text(encoding="utf-8"))))
+
+
+def test_english_and_chinese_catalogues_have_the_same_keys():
+    base = ROOT / "lib" / "merchant_playbooks" / "messages"
+    assert _keys(base / "en" / "rapid_growth_cadence.yaml") == _keys(base / "zh" / "rapid_growth_cadence.yaml")
+
+
+def test_the_sample_merchant_runs_this_playbook():
+    mp = load_params(PARAMS / "crunch-snacks.yaml")
+    assert "rapid_growth_cadence" in mp.playbooks and "first_event_bargaining" in mp.playbooks
+    assert mp.sections["rapid_growth_cadence"].year == 2027
+
+
+def test_warmups_default_to_seven_days(model):
+    assert all(e.sale_start - e.warmup_start == timedelta(days=7) for e in model.events)
