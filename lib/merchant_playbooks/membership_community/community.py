@@ -1,0 +1,163 @@
+"""The community event: invitations → groups → active members → visits → sales; gifts; lottery; camp.
+
+- `simulate`: seeded Monte Carlo over the uncertain rates (one array per rate):
+  invited × join rate = members who join; each brings `referral_rate` friends;
+  groups of `group_size`; active members; store visits × conversion and online
+  buyers → sales, offline and online (source 001's case: 13 groups, 4,500+ members,
+  60% active, 1,500+ store visits, 32% conversion, 80% of sales offline);
+- `lottery_break_even`: everyone wins the third prize and may pay a top-up for the
+  first prize instead (source 004); how many top-ups pay for the drawn first prizes,
+  and for the whole lottery;
+- `camp_schedule`: the challenge camp day by day in three phases — join, keep
+  engaged, seed and convert (source 001's three steps; source 000's 21-day camp) —
+  with each day's content type.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+
+from ..montecarlo import draw, draw_all, generator
+from ..schema import PositiveRange
+from .schema import Section
+
+# Content rotations per camp phase (message keys under membership_community.content.*).
+JOIN_CONTENT = ("welcome", "icebreaker", "kickoff")
+ENGAGE_CONTENT = ("checkin_tip", "expert_talk", "topic", "red_packet", "survey", "member_share")
+SEED_CONTENT = ("product_story", "kol_review", "customer_story", "live_qa", "member_offer")
+
+
+@dataclass(frozen=True)
+class CampDay:
+    day: int  # 1-based
+    date: date
+    phase: str  # join | engage | convert
+    content: str  # message key
+
+
+def camp_phases(days: int) -> tuple[int, int, int]:
+    """Days in each phase: join ≈ the first seventh, seed and convert ≈ the last third, engage between."""
+    join = max(1, math.ceil(days / 7))
+    convert = max(2, math.ceil(days / 3))
+    return join, days - join - convert, convert
+
+
+def camp_schedule(start: date, days: int) -> list[CampDay]:
+    """Every camp day with its phase and content; weekly reviews in the engage phase, a last call and a
+    graduation at the end."""
+    join, engage, convert = camp_phases(days)
+    out = []
+    for d in range(days):
+        when = start + timedelta(days=d)
+        if d < join:
+            phase, content = "join", JOIN_CONTENT[d] if d < len(JOIN_CONTENT) else "icebreaker"
+        elif d < join + engage:
+            phase = "engage"
+            k = d - join
+            content = "weekly_review" if (d + 1) % 7 == 0 else ENGAGE_CONTENT[k % len(ENGAGE_CONTENT)]
+        else:
+            phase = "convert"
+            k = d - join - engage
+            if d == days - 1:
+                content = "graduation"
+            elif d == days - 2:
+                content = "last_call"
+            else:
+                content = SEED_CONTENT[k % len(SEED_CONTENT)]
+        out.append(CampDay(d + 1, when, phase, content))
+    return out
+
+
+@dataclass(frozen=True)
+class LotteryBreakEven:
+    margin_per_upgrade: Decimal  # top-up − (first prize − third prize)
+    drawn_cost: Decimal  # first prizes given by the draw
+    upgrades_for_drawn: int | None  # top-ups that pay for the drawn first prizes (None: never)
+    upgrades_for_all: int | None  # ... for the drawn first prizes and every third prize
+    participants: float  # expected (P50) participants
+
+
+def lottery_break_even(section: Section, participants: float) -> LotteryBreakEven:
+    lot = section.community.lottery
+    margin = lot.upgrade_price - (lot.first_prize_cost - lot.third_prize_cost)
+    drawn = lot.first_prize_cost * lot.first_prizes
+    everyone = drawn + lot.third_prize_cost * Decimal(int(round(participants)))
+
+    def needed(cost: Decimal) -> int | None:
+        if cost <= 0:
+            return 0
+        if margin <= 0:
+            return None
+        return int(math.ceil(cost / margin))
+
+    return LotteryBreakEven(margin, drawn, needed(drawn), needed(everyone), participants)
+
+
+@dataclass
+class CommunityForecast:
+    draws: dict[str, np.ndarray]  # metric -> (sims,)
+    rates: dict[str, np.ndarray]
+    store_order_value: PositiveRange
+    online_order_value: PositiveRange
+
+
+FUNNEL = ("invited", "members", "groups", "active", "store_visits", "store_buyers", "online_buyers", "buyers",
+          "store_sales", "online_sales", "sales")
+
+
+def simulate(section: Section, invite_pool: int, store_value: PositiveRange, online_value: PositiveRange,
+             gift_costs: dict[str, Decimal]) -> CommunityForecast:
+    """Every funnel step and cost for `simulations` draws at once."""
+    c, lot = section.community, section.community.lottery
+    sims = section.simulations
+    rng = generator(section.seed)
+    r = draw_all(rng, section.uncertain(), sims)
+    store_aov = draw(rng, store_value, sims)
+    online_aov = draw(rng, online_value, sims)
+    joined = invite_pool * r["join_rate"]
+    referred = joined * r["referral_rate"]
+    members = joined + referred
+    groups = np.ceil(members / c.group_size - 1e-9)
+    active = members * r["active_rate"]
+    visits = active * r["store_visit_rate"]
+    store_buyers = visits * r["visit_conversion"]
+    online_buyers = active * r["online_buy_rate"]
+    store_sales = store_buyers * store_aov
+    online_sales = online_buyers * online_aov
+    sales = store_sales + online_sales
+    out = {
+        "invited": np.full(sims, float(invite_pool)), "joined": joined, "referred": referred, "members": members,
+        "groups": groups, "active": active, "store_visits": visits, "store_buyers": store_buyers,
+        "online_buyers": online_buyers, "buyers": store_buyers + online_buyers, "store_sales": store_sales,
+        "online_sales": online_sales, "sales": sales,
+        "offline_share": np.divide(store_sales, sales, out=np.zeros(sims), where=sales > 0),
+    }
+    # gifts: a pull-new gift for everyone who joins, a referral gift per friend brought in
+    out["gift_pull_new"] = members * float(gift_costs.get("pull_new", 0))
+    out["gift_referral"] = referred * float(gift_costs.get("referral", 0))
+    if lot.enabled:
+        upgrades = active * r["upgrade_rate"]
+        margin = float(lot.upgrade_price - (lot.first_prize_cost - lot.third_prize_cost))
+        out["lottery_upgrades"] = upgrades
+        out["lottery_net_cost"] = (active * float(lot.third_prize_cost) + lot.first_prizes * float(lot.first_prize_cost)
+                                   - upgrades * margin)
+    else:
+        out["lottery_upgrades"] = np.zeros(sims)
+        out["lottery_net_cost"] = np.zeros(sims)
+    out["gift_cost"] = out["gift_pull_new"] + out["gift_referral"] + out["lottery_net_cost"]
+    if section.camp.enabled:
+        camp_joined = active * r["camp_join_rate"]
+        finishers = camp_joined * r["camp_full_attendance"]
+        camp_buyers = finishers * r["camp_conversion"]
+        out.update(camp_joined=camp_joined, camp_finishers=finishers, camp_buyers=camp_buyers,
+                   camp_sales=camp_buyers * online_aov)
+    return CommunityForecast(out, r, store_value, online_value)
+
+
+__all__ = ["CampDay", "CommunityForecast", "FUNNEL", "LotteryBreakEven", "camp_phases", "camp_schedule",
+           "lottery_break_even", "simulate"]

@@ -1,0 +1,190 @@
+"""The membership and community model: validated params + order history → plain data.
+
+Customers (RFM, CLV, level) → levels with their benefit cost against what their
+customers are worth → membership ROI as a range → the community event's funnel,
+gifts and lottery → the camp, day by day. Pure: the same params and file give the
+same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..montecarlo import Band
+from ..schema import MerchantSection, PositiveRange
+from . import clv as clv_mod
+from . import community, rfm, tiers
+from .orders import OrderHistory, read_orders
+from .schema import Section
+
+ORDER_VALUE_SPREAD = 0.2  # default order-value range: the history's mean ± 20%
+
+
+@dataclass
+class MembershipModel:
+    history: OrderHistory
+    analysis_date: date
+    customers: pd.DataFrame  # index customer_id: RFM, CLV, level
+    segments: pd.DataFrame
+    levels: list[tiers.Level]
+    tiers: pd.DataFrame
+    clv: clv_mod.ClvModel | None
+    clv_problem: str  # why CLV could not be fitted ("" when it was)
+    winback: pd.DataFrame
+    economics: dict[str, Band]
+    community: community.CommunityForecast
+    lottery: community.LotteryBreakEven
+    camp: list[community.CampDay]
+    invite_pool: int
+    gift_costs: dict[str, Decimal] = field(default_factory=dict)
+
+    def band(self, metric: str) -> Band:
+        return Band.of(self.community.draws[metric])
+
+
+def window_spend(orders: pd.DataFrame, index: pd.Index, analysis_date: pd.Timestamp, days: int) -> np.ndarray:
+    """Each customer's spend in the `days` up to the analysis date, aligned to `index`."""
+    since = analysis_date - pd.Timedelta(days=days - 1)
+    recent = orders[orders["order_date"] >= since]
+    spend = recent.groupby("customer_id", sort=False)["cents"].sum() / 100.0
+    return spend.reindex(index, fill_value=0.0).to_numpy(dtype=float)
+
+
+def order_value_range(orders: pd.DataFrame, channel: str) -> PositiveRange:
+    """The history's mean order value on a channel (all orders if it has none), ± 20%."""
+    subset = orders[orders["channel"] == channel]
+    mean = float((subset if len(subset) else orders)["amount"].mean())
+    mean = max(mean, 0.01)
+    return PositiveRange(low=mean * (1 - ORDER_VALUE_SPREAD), high=mean * (1 + ORDER_VALUE_SPREAD))
+
+
+def build_model(section: Section, merchant: MerchantSection, orders_path: Path, level_names: list[str],
+                source: str | None = None) -> MembershipModel:
+    history = read_orders(orders_path, source)
+    ad = section.analysis_date or (history.last_date + pd.Timedelta(days=1)).date()
+    stamp = pd.Timestamp(ad)
+    history = history.until(stamp)
+    orders = history.orders
+    if orders.empty:
+        from ..errors import DataFileError
+
+        raise DataFileError(history.source, [f"has no orders on or before the analysis date {ad.isoformat()}"])
+
+    customers = rfm.score(rfm.customer_table(orders, stamp))
+    customers["window_spend"] = window_spend(orders, customers.index, stamp, section.tier_window_days)
+
+    fitted, problem = None, ""
+    try:
+        fitted = clv_mod.customer_value(clv_mod.summarise(orders, stamp), section.clv_months, section.annual_discount)
+    except clv_mod.FitError as exc:
+        problem = str(exc)
+    if fitted is not None:
+        cols = ["p_alive", "purchases_next", "spend_next", "clv"]
+        customers = customers.join(fitted.customers[cols])
+    else:
+        # no model: a year's run-rate stands in for next year's spend; no CLV, no P(alive)
+        customers["p_alive"] = np.nan
+        customers["purchases_next"] = np.nan
+        customers["spend_next"] = customers["window_spend"] * (section.clv_months / 12)
+        customers["clv"] = np.nan
+
+    lv = tiers.levels(section, customers["window_spend"].to_numpy(), level_names)
+    table, idx = tiers.tier_table(customers["window_spend"].to_numpy(), lv, section.reach_share)
+    customers["level"] = [lv[i].key for i in idx]
+    table = _tier_economics(table, customers, idx, lv, section)
+    segments = rfm.segment_table(customers, {"clv": "clv", "p_alive": "p_alive"})
+
+    # membership ROI: extra repeat revenue from an uplift range against the benefits' cost
+    invite_pool = section.community.invite_pool if section.community.invite_pool is not None else merchant.fans
+    gift_costs: dict[str, Decimal] = {}
+    for g in section.community.gifts:
+        gift_costs[g.kind] = gift_costs.get(g.kind, Decimal("0")) + g.unit_cost
+    c = section.community
+    store_value = c.store_order_value or order_value_range(orders, "offline")
+    online_value = c.online_order_value or order_value_range(orders, "online")
+    forecast = community.simulate(section, invite_pool, store_value, online_value, gift_costs)
+    spend_next = float(customers["spend_next"].sum())
+    benefit_cost = float(table["benefit_cost"].sum())
+    incremental = forecast.rates["repeat_uplift"] * spend_next
+    profit = incremental * section.gross_margin
+    roi = (profit - benefit_cost) / benefit_cost if benefit_cost > 0 else np.full_like(profit, np.nan)
+    economics = {
+        "incremental_revenue": Band.of(incremental),
+        "incremental_profit": Band.of(profit),
+        "benefit_cost": Band.of(benefit_cost),
+        "roi": Band.of(roi),
+        "spend_next": Band.of(spend_next),
+        "clv_total": Band.of(float(customers["clv"].sum()) if fitted is not None else float("nan")),
+    }
+    lottery = community.lottery_break_even(section, float(np.median(forecast.draws["active"])))
+    camp = community.camp_schedule(section.camp_start, section.camp.days) if section.camp.enabled else []
+    return MembershipModel(history, ad, customers, segments, lv, table, fitted, problem,
+                           winback_list(customers, section), economics, forecast, lottery, camp, invite_pool,
+                           gift_costs)
+
+
+def _tier_economics(table: pd.DataFrame, customers: pd.DataFrame, idx: np.ndarray, lv: list[tiers.Level],
+                    section: Section) -> pd.DataFrame:
+    """Per level: CLV, next year's expected spend, the benefits' cost, the budget they deserve and the flags."""
+    spend_next = customers["spend_next"].to_numpy(dtype=float)
+    value = customers["clv"].to_numpy(dtype=float)
+    has_clv = bool(np.isfinite(value).any())
+    rows = []
+    for i, level in enumerate(lv):
+        inside = idx == i
+        members = int(inside.sum())
+        discount_cost = float(np.sum(spend_next[inside]) * (1 - level.price_rate))
+        cost = discount_cost + members * float(level.perks_cost)
+        worth_base = float(np.nansum(value[inside])) if has_clv else float(np.sum(spend_next[inside]))
+        worth = worth_base * section.gross_margin
+        budget = worth_base * section.benefit_budget_share
+        flag = "over_worth" if cost > worth and cost > 0 else ("over_budget" if cost > budget else "ok")
+        rows.append({
+            "clv_mean": float(np.nanmean(value[inside])) if has_clv and members else float("nan"),
+            "clv_total": float(np.nansum(value[inside])) if has_clv else float("nan"),
+            "spend_next": float(np.sum(spend_next[inside])),
+            "discount_cost": discount_cost,
+            "benefit_cost": cost,
+            "benefit_cost_per_member": cost / members if members else float("nan"),
+            "benefit_budget": budget,
+            "worth": worth,
+            "flag": flag,
+        })
+    return pd.concat([table, pd.DataFrame(rows)], axis=1)
+
+
+def winback_list(customers: pd.DataFrame, section: Section) -> pd.DataFrame:
+    """High-value customers likely to have stopped buying, most value at stake first.
+
+    High value: spend in the top fifth. At risk: P(alive) below `winback_p_alive` (without a
+    fitted model: the RFM segments at_risk, cant_lose_them and about_to_sleep). Value at stake:
+    past spend × (1 − P(alive)).
+    """
+    spend = customers["spend"]
+    high = spend >= spend.quantile(0.8)
+    if customers["p_alive"].notna().any():
+        risk = customers["p_alive"] < section.winback_p_alive
+        stake = spend * (1 - customers["p_alive"])
+    else:
+        risk = customers["segment"].astype(str).isin(("at_risk", "cant_lose_them", "about_to_sleep"))
+        stake = spend
+    out = customers[high & risk].assign(value_at_stake=stake[high & risk])
+    out = out.sort_values(["value_at_stake", "spend"], ascending=False, kind="stable").head(section.winback_count)
+    out = out.reset_index()[["customer_id", "segment", "last_order", "orders", "spend", "p_alive", "clv",
+                             "value_at_stake"]]
+    out["segment"] = out["segment"].astype(str)
+    out["last_order"] = pd.to_datetime(out["last_order"]).dt.date
+    return out
+
+
+def event_dates(section: Section) -> list[date]:
+    return [section.plan_start + timedelta(days=i) for i in range((section.end_date - section.plan_start).days + 1)]
+
+
+__all__ = ["MembershipModel", "build_model", "event_dates", "order_value_range", "window_spend", "winback_list"]

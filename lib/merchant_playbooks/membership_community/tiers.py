@@ -1,0 +1,114 @@
+"""Member levels: thresholds, who is in each, revenue share, who is within reach of the next level.
+
+Levels come from params (`tiers:`), or from the common Chinese template
+(FIELD_NOTES.md: 1 yuan = 1 growth point, levels at 0 / 1k / 3k / 6k / 10k; the
+first level pays list price, the next four 98 / 95 / 90 / 88%), or from the
+merchant's own spend (thresholds where a given share of the customers who bought
+within the window is at or above, rounded to two significant figures).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .schema import Section, Tier
+
+# (min spend, price rate, yearly perks cost per member) — the template's five levels.
+TEMPLATE = (
+    (Decimal("0"), 1.00, Decimal("0")),
+    (Decimal("1000"), 0.98, Decimal("10")),
+    (Decimal("3000"), 0.95, Decimal("30")),
+    (Decimal("6000"), 0.90, Decimal("60")),
+    (Decimal("10000"), 0.88, Decimal("120")),
+)
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str  # level_1 ... (stable, for plan.json)
+    name: str
+    min_spend: Decimal
+    price_rate: float
+    perks_cost: Decimal
+    perks: str = ""
+
+
+def nice(value: float) -> Decimal:
+    """Round a threshold to two significant figures (1,234 → 1,200), never below 1."""
+    if value <= 1:
+        return Decimal("1")
+    digits = int(math.floor(math.log10(value))) - 1
+    step = 10**digits
+    return Decimal(int(round(value / step)) * step)
+
+
+def levels(section: Section, window_spend: np.ndarray, names: list[str]) -> list[Level]:
+    """The levels the plan uses; `names` are the template's names in the merchant's language."""
+    if section.tiers:
+        return [Level(f"level_{i + 1}", t.name, t.min_spend, t.price_rate, t.perks_cost, t.perks)
+                for i, t in enumerate(section.tiers)]
+    buying = np.asarray(window_spend, dtype=float)
+    buying = buying[buying > 0]
+    if section.tier_source == "spend" and len(buying):
+        # shares of the customers who bought in the window: those who did not start at the first level anyway
+        spend = np.sort(buying)
+        mins = [Decimal("0")]
+        for share in section.tier_spend_shares:
+            q = float(np.quantile(spend, 1 - share))
+            mins.append(max(nice(q), mins[-1] + 1))
+        rates = [r for _, r, _ in TEMPLATE]
+        perks = [p for _, _, p in TEMPLATE]
+        k = len(mins)
+        return [Level(f"level_{i + 1}", names[i] if i < len(names) else f"L{i + 1}", mins[i],
+                      rates[min(i, len(rates) - 1)], perks[min(i, len(perks) - 1)]) for i in range(k)]
+    return [Level(f"level_{i + 1}", names[i], m, r, p) for i, (m, r, p) in enumerate(TEMPLATE)]
+
+
+def assign(window_spend: np.ndarray, lv: list[Level]) -> np.ndarray:
+    """Index of each customer's level: the highest whose min_spend the spend reaches."""
+    mins = np.array([float(level.min_spend) for level in lv])
+    return np.searchsorted(mins, np.asarray(window_spend, dtype=float), side="right") - 1
+
+
+def tier_table(window_spend: np.ndarray, lv: list[Level], reach_share: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per level: customers, revenue (spend in the window), shares, and those within reach of the next level.
+
+    A customer is within reach when the spend still missing for the next level is at
+    most `reach_share` of that level's threshold (an upgrade nudge can close it).
+    """
+    spend = np.asarray(window_spend, dtype=float)
+    idx = assign(spend, lv)
+    n, total = len(spend), float(spend.sum())
+    rows = []
+    for i, level in enumerate(lv):
+        inside = idx == i
+        row = {
+            "level": level.key,
+            "tier": level.name,
+            "min_spend": level.min_spend,
+            "price_rate": level.price_rate,
+            "perks_cost": level.perks_cost,
+            "customers": int(inside.sum()),
+            "customer_share": float(inside.sum() / n) if n else 0.0,
+            "revenue": float(spend[inside].sum()),
+            "revenue_share": float(spend[inside].sum() / total) if total else 0.0,
+            "next_tier": "",
+            "near_next": 0,
+            "near_next_gap": float("nan"),
+        }
+        if i + 1 < len(lv):
+            nxt = float(lv[i + 1].min_spend)
+            gap = nxt - spend[inside]
+            near = gap <= reach_share * nxt
+            row.update(next_tier=lv[i + 1].name, near_next=int(near.sum()),
+                       near_next_gap=float(np.median(gap[near])) if near.any() else float("nan"))
+        rows.append(row)
+    return pd.DataFrame(rows), idx
+
+
+__all__ = ["TEMPLATE", "Level", "Tier", "assign", "levels", "nice", "tier_table"]
