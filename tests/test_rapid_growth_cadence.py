@@ -389,3 +389,22 @@ def test_the_sample_merchant_runs_this_playbook():
 
 def test_warmups_default_to_seven_days(model):
     assert all(e.sale_start - e.warmup_start == timedelta(days=7) for e in model.events)
+
+
+def test_a_tiny_catalogue_still_gives_a_plan_with_shorter_ladders(tmp_path):
+    lines = CATALOGUE.read_text(encoding="utf-8").splitlines()
+    small = tmp_path / "small.csv"
+    small.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
+    m = build_model(section(catalogue=str(small)), Decimal(300000), small)
+    assert int(m.monthly["members"].sum()) == TARGETS["members"]
+    assert all(len(lad) <= 4 for lad in m.ladders.values())
+    assert any(len(lad) for lad in m.ladders.values())
+
+
+def test_cost_above_price_is_named_by_row(tmp_path):
+    header = "sku,name,category,price,cost,monthly_sales,dwell_time,click_through,consultations,favourites," \
+             "sales_growth,bounce_rate"
+    bad = tmp_path / "c.csv"
+    bad.write_text(f"{header}\nA,Nuts,nuts,10,12,5,30,0.03,2,4,0.1,0.4\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"row 2, column cost: 12.00 must not exceed price \(10.00\)"):
+        read_catalogue(bad)

@@ -231,7 +231,10 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         else:
             ladder = featured_products(products, month, s.ladder_size, used)
         ev_sales = sim.sales[:, idx].sum(axis=1)
-        ladder, markdown = _stock(ladder, ev_sales, sim.rates["ladder_share"])
+        # a full ladder (three steps) takes `ladder_share` of the event's sales; a theme event's
+        # smaller showcase takes its proportion of that
+        share = sim.rates["ladder_share"] * min(1.0, len(ladder) / (3 * s.ladder_size))
+        ladder, markdown = _stock(ladder, ev_sales, share)
         ladders[e.key] = ladder
         cost_draws += markdown
         f = Band.of(ev_sales)
