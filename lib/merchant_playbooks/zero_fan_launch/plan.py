@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..compliance import compliance_section
 from ..loading import PlaybookParams
 from ..montecarlo import Band, bands_by_column
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
+from .compliance import uses
 from .model import DAILY, LOWER_IS_BETTER, ZeroFanModel, build_model, mean_points
 from .schema import CRITERIA
 
@@ -35,7 +37,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     def count(v: float) -> str:
         return i18n.number(round(v))
 
-    def rng(b: Band, fmt) -> str:  # noqa: ANN001
+    def rng(b: Band, fmt) -> str:
         if fmt(b.p10) == fmt(b.p90):  # no uncertainty left to show
             return fmt(b.p50)
         return t("range", p50=fmt(b.p50), p10=fmt(b.p10), p90=fmt(b.p90))
@@ -143,7 +145,9 @@ def build_plan(params: PlaybookParams) -> Plan:
     sec("rewards", *blocks)
 
     # -- channels: employees first, then partners
-    day = lambda n: s.start_date + timedelta(days=n - 1)  # noqa: E731 - campaign day n → date
+    def day(n: int) -> date:  # campaign day n (1-based) → its date
+        return s.start_date + timedelta(days=n - 1)
+
     chan: list[tuple] = []
     if s.warmup_days:
         chan.append((s.start_date - timedelta(days=s.warmup_days), t("channels.team"), t("channels.brief")))
@@ -176,11 +180,11 @@ def build_plan(params: PlaybookParams) -> Plan:
     partner_days = {s.partner_day(i) for i in range(len(s.partners))}
     timeline, rows = [], []
     for d in range(-s.warmup_days, s.duration_days + 1):
-        date = s.start_date + timedelta(days=d)
+        when = s.start_date + timedelta(days=d)
         phase, action = _phase(d + 1, s, partner_days)
-        row = {"date": date, "weekday": i18n.weekday(date, lang), "phase": t(f"timeline.phase_{phase}"),
+        row = {"date": when, "weekday": i18n.weekday(when, lang), "phase": t(f"timeline.phase_{phase}"),
                "action": t(f"timeline.{action}")}
-        entry = {"date": date.isoformat(), "day": d + 1, "phase": phase, "action": row["action"]}
+        entry = {"date": when.isoformat(), "day": d + 1, "phase": phase, "action": row["action"]}
         if 0 <= d < s.duration_days:
             for metric in TIMELINE_METRICS:
                 p10, p50, p90 = (float(b[d]) for b in bands[metric])
@@ -248,10 +252,10 @@ def build_plan(params: PlaybookParams) -> Plan:
                                         ("backup", i18n.t("common.table.backup", lang)))),
         Bullets((t("risks.backup_plan_1"), t("risks.backup_plan_2"), t("risks.backup_plan_3"))))
 
-    # -- platform rules
-    sec("compliance", Callout(t("compliance.where"), "warning"), Para(t("compliance.follow")))
+    # -- platform rules: what this campaign uses, checked against the shared rules table
+    compliance_section(plan, uses(s))
 
-    plan.data = {
+    plan.data |= {
         "mechanic": s.mechanic,
         "recommended_mechanic": model.recommended,
         "reward_threshold": s.reward_threshold,
@@ -271,7 +275,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     return plan
 
 
-def _decision_blocks(plan: Plan, model: ZeroFanModel, s, t, money, count) -> list[object]:  # noqa: ANN001
+def _decision_blocks(plan: Plan, model: ZeroFanModel, s, t, money, count) -> list[object]:
     table = model.mechanics.copy()
     best, runner = table.iloc[0], table.iloc[1]
     strengths = [t(f"decision.strength_{c}") for c in CRITERIA
@@ -332,7 +336,7 @@ def _decision_blocks(plan: Plan, model: ZeroFanModel, s, t, money, count) -> lis
     return blocks
 
 
-def _rate_name(rate: str, s, t) -> str:  # noqa: ANN001
+def _rate_name(rate: str, s, t) -> str:
     if rate.startswith("partner_"):
         return t("rate.partner", name=s.partners[int(rate.split("_")[1])].name)
     return t(f"rate.{rate}")
@@ -342,7 +346,7 @@ def _fmt_rate(v: float) -> str:
     return f"{v:,.0f}" if v >= 100 else f"{v:g}"
 
 
-def _phase(day: int, s, partner_days: set[int]) -> tuple[str, str]:  # noqa: ANN001
+def _phase(day: int, s, partner_days: set[int]) -> tuple[str, str]:
     """Phase and action for campaign day `day` (1-based; ≤ 0 is preparation, past the end is the award day)."""
     if day <= 0:
         return "warmup", "warmup_action"

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ..compliance import Channel
 from ..errors import Problem
 from ..schema import (
     CountRange,
@@ -109,7 +110,7 @@ class Section(StrictModel):
     reward_threshold: Annotated[
         int, Field(ge=1, le=100_000, description="points a participant needs for the reward; source 000: 50")
     ] = 50
-    reward_value: Annotated[Money, Field(description="the reward per qualifier; source 000: 100 off")] = Decimal("100")
+    reward_value: Annotated[Money, Field(description="the reward per qualifier; source 000: 100 off")] = Decimal(100)
     reward_cap: Annotated[
         int | None, Field(ge=1, le=10**7, description="most rewards given (first come); empty: no cap")
     ] = None
@@ -124,9 +125,15 @@ class Section(StrictModel):
     ] = "Gift pack"
     retention_gift_cost: Annotated[
         Money, Field(description="cost of one retention gift; source 004 keeps pull-new gifts within 3")
-    ] = Decimal("3")
-    fixed_costs: Annotated[Money, Field(description="posters, plug-in fees")] = Decimal("0")
+    ] = Decimal(3)
+    fixed_costs: Annotated[Money, Field(description="posters, plug-in fees")] = Decimal(0)
 
+    share_via: Annotated[
+        tuple[Channel, ...],
+        Field(min_length=1, description="where participants and staff share to ask for points: mini_program "
+              "(in-app cards), wechat_group, wecom_group, external_link (H5 links, Moments), official_account, "
+              "offline_store; checked against the platform rules"),
+    ] = ("mini_program", "wechat_group")
     staff: Annotated[int, Field(ge=0, le=100_000, description="employees who share first (source 000)")] = 0
     staff_days: Annotated[int, Field(ge=1, le=30, description="days the staff push lasts before partners join")] = 3
     partners: Annotated[tuple[Partner, ...], Field(max_length=50, description="cross-industry partners")] = ()

@@ -1,0 +1,19 @@
+"""What the zero-fan launch uses, for the platform-rule check: (mechanic, channel) pairs from its params."""
+
+from __future__ import annotations
+
+from .schema import Section
+
+# Partners pass the campaign on through their own account, groups and counters (plan.py, "channels").
+PARTNER_CHANNELS = ("official_account", "wechat_group", "offline_store")
+
+
+def uses(section: Section) -> list[tuple[str, str]]:
+    """The points campaign runs in the mini program and spreads wherever participants and staff
+    share it (`share_via`); partners, when there are any, post it on their own channels. No
+    follow is required (the plan offers it as a benefit), so `forced_follow` is never used."""
+    pairs = [(section.mechanic, "mini_program")]
+    pairs += [(section.mechanic, channel) for channel in section.share_via]
+    if section.partners:
+        pairs += [("partner_swap", channel) for channel in PARTNER_CHANNELS]
+    return list(dict.fromkeys(pairs))
