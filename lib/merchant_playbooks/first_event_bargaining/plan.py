@@ -15,6 +15,7 @@ from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .compliance import uses
 from .model import METRICS, BargainModel, build_model
+from .review import add_review
 
 NS = "first_event_bargaining"
 
@@ -264,6 +265,8 @@ def build_plan(params: PlaybookParams) -> Plan:
     }
     # -- platform rules: every mechanic and channel the event uses (after plan.data, which it extends)
     compliance_section(plan, uses(s))
+    # -- review after the event: plan vs actual, ranges for the next plan (only with actuals:)
+    add_review(plan, params)
     return plan
 
 

@@ -115,6 +115,11 @@ class Section(StrictModel):
 
     group_buy: GroupBuy = GroupBuy()
     referral_gift: ReferralGift = ReferralGift()
+    actuals: Annotated[
+        str | None,
+        Field(description="after the event: daily actuals CSV (date, views, attempts, helpers, completions, "
+              "orders, new_followers; any subset), relative to this file; adds the Review section"),
+    ] = None
     seed: Seed = 7
     simulations: Simulations = 4000
 

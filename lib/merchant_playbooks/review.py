@@ -1,0 +1,843 @@
+"""Review after the campaign: plan vs actual, and better ranges for the next plan.
+
+Every source ends a campaign with a review: was the goal reached, what did each
+channel bring, what went wrong, what to do better next time (source 002's
+post-event review and optimisation; source 003's checklist). This module does
+the part the numbers can do, for any playbook:
+
+- `read_actuals`: a daily CSV — `date` (YYYY-MM-DD) plus any of the metrics the
+  playbook forecasts day by day (`views`, `attempts`, `orders`, ...). Columns it
+  does not know are reported, days may be missing (they are shown), a bad date,
+  a negative or a non-number is a `DataFileError` naming the line and column.
+- `build_review`: aligns the actuals with the plan's daily P10/P50/P90 series,
+  flags days outside the band, totals the variance per KPI, says whether the goal
+  was met and by how much, compares the cost per result with the plan's, and
+  re-estimates the playbook's uncertain rates ("learn") as ranges a consultant
+  pastes into the next campaign's params, with the days of data behind each.
+- `add_review`: all of the above as the plan's `review` section, its tables and
+  `plan.data["review"]` (per KPI: planned p10/p50/p90, actual, variance) and
+  `plan.data["review_summary"]`.
+
+A playbook plugs in with a `ReviewSpec` (see `first_event_bargaining/review.py`)
+and one call at the end of its `build_plan`. Planned totals over the days
+reported are the plan's daily ranges added up: within one simulated campaign the
+days move together (the same rates drive every day), so the sum of daily P50s is
+the P50 of the total to within a fraction of a percent.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .errors import DataFileError
+from .loading import display_path
+from .plan import Callout, Code, Para, Plan, Section, Table, jsonable
+from .schema import Range
+
+NS = "review"
+CHECKLIST = ("goal", "channels", "process", "staffing", "materials", "customer_experience", "unexpected", "next")
+MAX_LISTED = 20  # problems (or flagged days) listed one by one before "and N more"
+# The next campaign is not this one: a re-estimated range keeps at least ±10% around
+# its centre, however steady the days were.
+MIN_RELATIVE_HALF_WIDTH = 0.10
+# A symmetric PERT (Beta(3, 3) over [low, high]) has sd = (high − low) / √28, so a
+# range of ± √7 standard errors draws with the estimate's own uncertainty.
+PERT_HALF_WIDTH_IN_SE = math.sqrt(7)
+CHANCE = 0.10  # a count is flagged only when it would be rarer than this even at the band's edge
+MIN_DAYS_FOR_SPREAD = 3  # fewer days: keep the planned width around the new centre
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# ------------------------------------------------------------------ what a playbook declares
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A daily metric the playbook forecasts and the actuals CSV may carry (the column's name is `key`).
+
+    `base` names the metrics this one is a share or multiple of in the funnel
+    (summed when several), e.g. orders ← completions; it is how the review reads
+    each step's rate and how `tools/simulate_actuals.py` chains a campaign.
+    """
+
+    key: str
+    base: tuple[str, ...] = ()
+    kind: str = "count"  # count | money
+
+
+@dataclass(frozen=True)
+class RateRule:
+    """How one uncertain rate of the params is re-estimated from the actuals.
+
+    The observed ratio of `metric` to its base (or, without a base, the metric's
+    total against the plan's) is compared with the same ratio in the plan's P50
+    series over the same days, and the rate's planned centre is scaled by how far
+    it moved: `new = centre × link(observed) / link(planned)`. `link` maps the
+    ratio to the rate when the model is not proportional (e.g. helpers per
+    bargain → mean helpers, through the cap at N); by default the ratio itself.
+    Actuals equal to the plan's P50 series give back the planned centre exactly.
+    """
+
+    name: str  # the params field, e.g. "attempt_rate"
+    metric: str
+    link: Callable[[float], float] | None = None
+
+
+@dataclass(frozen=True)
+class ReviewSpec:
+    """Everything the generic review needs from one playbook's plan."""
+
+    section: str  # the params section the next-campaign block goes under
+    metrics: tuple[Metric, ...]  # the CSV's columns besides `date`, in funnel order
+    daily: pd.DataFrame  # the plan's daily band, tidy: date, metric, p10, p50, p90
+    ranges: Mapping[str, Range]  # the planned ranges of the uncertain rates, by params field
+    rates: tuple[RateRule, ...] = ()
+    goal: str | None = None  # the metric the goal counts
+    goal_target: float | None = None  # the number the plan's goal states (the campaign's P50)
+    result: str | None = None  # cost per result: results are this metric
+    cost: Callable[[Mapping[str, float]], float] | None = None  # a campaign's cost from its metric totals
+    cost_uses: tuple[str, ...] = ()  # the metrics `cost` reads (the cost is shown when all were reported)
+    chart: tuple[str, ...] = ()  # the metrics charted (default: all)
+    checklist: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # item -> metrics that answer it
+    period: str = "day"  # day | week | month: the rows of the review's table and the chart's points
+
+    def metric(self, key: str) -> Metric:
+        return next(m for m in self.metrics if m.key == key)
+
+
+# ------------------------------------------------------------------ reading the actuals
+
+
+@dataclass
+class Actuals:
+    """Checked daily actuals: one row per campaign day reported, one float column per known metric
+    (NaN where a cell was left empty)."""
+
+    table: pd.DataFrame  # index: date (datetime.date), sorted
+    source: str
+    unknown_columns: tuple[str, ...] = ()
+    outside: tuple[date, ...] = ()  # rows dated outside the campaign, left out
+
+
+def _line(i: int) -> int:
+    return i + 2  # data row i (0-based) sits on file line i + 2: the header is line 1
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def read_actuals(path: Path | str, metrics: tuple[str, ...], start: date, end: date,
+                 source: str | None = None) -> Actuals:
+    """Read and check a daily actuals CSV; raise `DataFileError` naming each bad line and column."""
+    path = Path(path)
+    source = source or str(path)
+    if not path.is_file():
+        raise DataFileError(source, ["file not found (actuals: names it relative to the params file)"])
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
+    except UnicodeDecodeError:
+        raise DataFileError(source, ["is not UTF-8 text; save it as CSV UTF-8"]) from None
+    except pd.errors.EmptyDataError:
+        raise DataFileError(source, [f"is empty; expected a header line: date,{','.join(metrics)}"]) from None
+    except pd.errors.ParserError as exc:
+        raise DataFileError(source, [f"is not a readable CSV file: {str(exc).strip()}"]) from None
+    return check_actuals(raw, metrics, start, end, source)
+
+
+def check_actuals(raw: pd.DataFrame, metrics: tuple[str, ...], start: date, end: date,
+                  source: str = "<actuals>") -> Actuals:
+    """Check a table of text cells (as read from the CSV) and convert it; every problem is reported."""
+    raw = raw.rename(columns={c: str(c).strip().lower() for c in raw.columns})
+    if "date" not in raw.columns:
+        found = ", ".join(map(str, raw.columns)) or "none"
+        raise DataFileError(source, [f"line 1: missing column 'date' (columns found: {found})"])
+    known = [c for c in raw.columns if c in metrics]
+    unknown = tuple(c for c in raw.columns if c != "date" and c not in metrics)
+    if not known:
+        raise DataFileError(source, [f"line 1: no metric columns; this playbook reads date and any of {', '.join(metrics)}"])
+    if raw.empty:
+        raise DataFileError(source, ["has a header but no days"])
+    problems: list[tuple[int, str]] = []
+    days: list[date | None] = []
+    first_seen: dict[date, int] = {}
+    for i, text in enumerate(raw["date"].astype(str).str.strip()):
+        day = None
+        if not text:
+            problems.append((i, f"line {_line(i)}: date is empty; every row is one day (YYYY-MM-DD)"))
+        else:
+            try:
+                if not _ISO_DAY.match(text):
+                    raise ValueError
+                day = date.fromisoformat(text)
+            except ValueError:
+                problems.append((i, f"line {_line(i)}: date = {_show(text)} is not a date (expected YYYY-MM-DD)"))
+        if day is not None:
+            if day in first_seen:
+                again = f"line {_line(i)}: date = {_show(text)} repeats line {_line(first_seen[day])}; one row per day"
+                problems.append((i, again))
+            else:
+                first_seen[day] = i
+        days.append(day)
+    values: dict[str, list[float]] = {c: [] for c in known}
+    for column in known:
+        for i, cell in enumerate(raw[column].astype(str)):
+            text = cell.strip()
+            if not text:
+                values[column].append(math.nan)  # not reported that day: allowed
+                continue
+            plain = text.replace(",", "") if _THOUSANDS.match(text) else text
+            try:
+                number = float(plain)
+                if not math.isfinite(number):
+                    raise ValueError
+            except ValueError:
+                problems.append((i, f"line {_line(i)}: {column} = {_show(cell)} is not a number"))
+                values[column].append(math.nan)
+                continue
+            if number < 0:
+                negative = (f"line {_line(i)}: {column} = {_show(cell)} is negative; actuals count what "
+                            "happened that day (0 or more)")
+                problems.append((i, negative))
+            values[column].append(number)
+    if problems:
+        problems.sort(key=lambda p: p[0])
+        listed = [msg for _, msg in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            listed.append(f"... and {len(problems) - MAX_LISTED} more problems; fix these and check again")
+        raise DataFileError(source, listed)
+    table = pd.DataFrame(values, index=pd.Index(days, name="date"))
+    inside = [start <= d <= end for d in table.index]
+    outside = tuple(sorted(d for d in table.index if not start <= d <= end))
+    return Actuals(table[inside].sort_index(), source, unknown, outside)
+
+
+# ------------------------------------------------------------------ plan vs actual
+
+
+@dataclass
+class RateEstimate:
+    name: str
+    metric: str
+    planned: Range
+    days: int  # days of data behind the estimate
+    change: float = math.nan  # new centre / planned centre − 1
+    estimate: float = math.nan
+    low: float = math.nan
+    high: float = math.nan
+
+    @property
+    def estimated(self) -> bool:
+        return math.isfinite(self.estimate)
+
+    @property
+    def outside_plan(self) -> bool:
+        return self.estimated and not self.planned.low <= self.estimate <= self.planned.high
+
+
+@dataclass
+class Review:
+    spec: ReviewSpec
+    actuals: Actuals
+    start: date
+    end: date
+    aligned: pd.DataFrame  # tidy: date, metric, p10, p50, p90, actual, status (within|below|above|missing)
+    kpis: pd.DataFrame  # one row per metric reported: p10, p50, p90, actual, variance, status, days
+    rates: list[RateEstimate]
+    goal: dict | None
+    cost: dict | None
+
+    @property
+    def planned_days(self) -> list[date]:
+        return sorted(set(self.aligned["date"]))
+
+    @property
+    def reported_days(self) -> list[date]:
+        return sorted(set(self.aligned.loc[self.aligned["status"] != "missing", "date"]))
+
+    @property
+    def missing_days(self) -> list[date]:
+        reported = set(self.reported_days)
+        return [d for d in self.planned_days if d not in reported]
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        return self.aligned[self.aligned["status"].isin(["below", "above"])]
+
+    @property
+    def metrics(self) -> list[str]:
+        return list(self.kpis["metric"])
+
+
+def plan_band(daily: pd.DataFrame) -> pd.DataFrame:
+    """The plan's daily band with `date` as datetime.date, whatever the playbook stored."""
+    band = daily[["date", "metric", "p10", "p50", "p90"]].copy()
+    band["date"] = pd.to_datetime(band["date"]).dt.date
+    return band
+
+
+def status_of(actual: float, p10: float, p90: float, kind: str, spread: float = 1.0) -> str:
+    """within | below | above the P10–P90 band.
+
+    The plan forecasts expected counts; a day's real count also varies by chance,
+    which matters when counts are small (2 bargains on a day planned at 3.1–5.4 is
+    ordinary). So for whole-number metrics the band is widened to the counts a day
+    would show at least 10% of the time at its edges — Poisson, or negative binomial
+    with variance `spread` × mean for counts that come in clumps (see `count_spread`)
+    — and is never narrower than P10–P90 rounded outwards.
+    """
+    if not math.isfinite(actual):
+        return "missing"
+    if kind == "count":
+        lo = min(math.floor(p10 + 1e-9), _count_quantile(CHANCE, p10, spread))
+        hi = max(math.ceil(p90 - 1e-9), _count_quantile(1 - CHANCE, p90, spread))
+    else:
+        lo, hi = p10, p90
+    tol = 1e-9 * max(1.0, abs(hi))
+    if actual < lo - tol:
+        return "below"
+    if actual > hi + tol:
+        return "above"
+    return "within"
+
+
+def _count_quantile(q: float, mean: float, spread: float) -> float:
+    from scipy.stats import nbinom, poisson
+
+    if mean <= 0:
+        return 0.0
+    if spread <= 1 + 1e-9:
+        return float(poisson.ppf(q, mean))
+    return float(nbinom.ppf(q, mean / (spread - 1), 1 / spread))
+
+
+def count_spread(p50: pd.DataFrame, metrics: tuple[Metric, ...]) -> pd.DataFrame:
+    """Each day's variance-to-mean ratio of each count, from the funnel: a root count is Poisson (1);
+    a share r ≤ 1 of its base thins it (1 − r + r·s_base); a multiple r > 1 comes in clumps of about
+    r per base unit (1 + r·s_base), e.g. helpers per bargain started."""
+    out = pd.DataFrame(index=p50.index)
+    for m in metrics:
+        if m.key not in p50.columns:
+            continue
+        present = [b for b in m.base if b in out.columns]
+        if not m.base or len(present) < len(m.base):
+            out[m.key] = 1.0
+            continue
+        base = p50[list(m.base)].sum(axis=1)
+        r = (p50[m.key] / base.where(base > 0)).fillna(0.0)
+        s_base = sum(out[b] * p50[b] for b in m.base) / base.where(base > 0)
+        s_base = s_base.fillna(1.0)
+        out[m.key] = np.where(r <= 1, 1 - r + r * s_base, 1 + r * s_base)
+    return out
+
+
+def align(actuals: Actuals, spec: ReviewSpec) -> pd.DataFrame:
+    """Each planned day × each metric in the file: the plan's band, the actual (NaN: not reported), a status."""
+    band = plan_band(spec.daily)
+    reported = [m.key for m in spec.metrics if m.key in actuals.table.columns]
+    band = band[band["metric"].isin(reported)].copy()
+    band["actual"] = [
+        float(actuals.table.at[d, m]) if d in actuals.table.index else math.nan
+        for d, m in zip(band["date"], band["metric"], strict=True)
+    ]
+    kinds = {m.key: m.kind for m in spec.metrics}
+    spread = count_spread(band.pivot(index="date", columns="metric", values="p50"), spec.metrics)
+    band["spread"] = [float(spread.at[d, m]) for d, m in zip(band["date"], band["metric"], strict=True)]
+    band["status"] = [status_of(a, lo, hi, kinds[m], sp) for a, lo, hi, m, sp in
+                      zip(band["actual"], band["p10"], band["p90"], band["metric"], band["spread"], strict=True)]
+    order = {m: i for i, m in enumerate(reported)}
+    return band.sort_values(["date", "metric"], key=lambda s: s.map(order) if s.name == "metric" else s,
+                            ignore_index=True)
+
+
+def variance_table(aligned: pd.DataFrame, spec: ReviewSpec) -> pd.DataFrame:
+    """Per metric, over the days it was reported: the plan's band added up, the actual total, the variance."""
+    rows = []
+    for metric in dict.fromkeys(aligned["metric"]):
+        rows_m = aligned[aligned["metric"] == metric]
+        seen = rows_m[rows_m["status"] != "missing"]
+        p10, p50, p90, actual = (float(seen[c].sum()) for c in ("p10", "p50", "p90", "actual"))
+        kind = spec.metric(metric).kind
+        spread = float((seen["spread"] * seen["p50"]).sum() / p50) if p50 > 0 else 1.0
+        rows.append({
+            "metric": metric, "kind": kind, "p10": p10, "p50": p50, "p90": p90, "actual": actual,
+            "variance": actual - p50, "variance_share": (actual - p50) / p50 if p50 > 0 else math.nan,
+            "status": status_of(actual, p10, p90, kind, spread) if len(seen) else "missing",
+            "days_reported": len(seen), "days_below": int((seen["status"] == "below").sum()),
+            "days_above": int((seen["status"] == "above").sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _pivot(aligned: pd.DataFrame, column: str) -> pd.DataFrame:
+    return aligned.pivot(index="date", columns="metric", values=column)
+
+
+def estimate_rates(aligned: pd.DataFrame, spec: ReviewSpec) -> list[RateEstimate]:
+    """Re-estimate each rate the spec names from the days that report its metric and base."""
+    actual, p50 = _pivot(aligned, "actual"), _pivot(aligned, "p50")
+    out = []
+    for rule in spec.rates:
+        planned = spec.ranges[rule.name]
+        base = spec.metric(rule.metric).base
+        needed = [rule.metric, *base]
+        if any(c not in actual.columns for c in needed):
+            out.append(RateEstimate(rule.name, rule.metric, planned, 0))
+            continue
+        days = actual[needed].notna().all(axis=1)
+        num_a, num_p = actual.loc[days, rule.metric].to_numpy(), p50.loc[days, rule.metric].to_numpy()
+        if base:
+            den_a, den_p = actual.loc[days, list(base)].sum(axis=1).to_numpy(), p50.loc[days, list(base)].sum(
+                axis=1).to_numpy()
+        else:  # no base: the metric's total against the plan's
+            den_a = den_p = num_p
+        n = int(days.sum())
+        est = RateEstimate(rule.name, rule.metric, planned, n)
+        out.append(est)
+        if n == 0 or den_a.sum() <= 0 or den_p.sum() <= 0 or num_p.sum() <= 0 or planned.centre <= 0:
+            continue
+        link = rule.link or (lambda x: x)
+        ratio_a, ratio_p = num_a.sum() / den_a.sum(), num_p.sum() / den_p.sum()
+        to_rate = _scaler(link, ratio_p, planned.centre)
+        lo_bound, hi_bound = type(planned).bounds()
+        est.estimate = _clip(to_rate(ratio_a), lo_bound, hi_bound)
+        est.change = est.estimate / planned.centre - 1
+        if n >= MIN_DAYS_FOR_SPREAD:
+            # the ratio estimator's standard error from the day-to-day scatter around it
+            resid = num_a - ratio_a * den_a
+            se = math.sqrt(float((resid**2).sum()) / (n - 1) / n) / float(den_a.mean())
+            half = max(PERT_HALF_WIDTH_IN_SE * se, MIN_RELATIVE_HALF_WIDTH * ratio_a)
+            low, high = to_rate(max(ratio_a - half, 0.0)), to_rate(ratio_a + half)
+        else:
+            half = max((planned.high - planned.low) / 2, MIN_RELATIVE_HALF_WIDTH * est.estimate)
+            low, high = est.estimate - half, est.estimate + half
+        est.low = _clip(_round_sig(low, math.floor), lo_bound, hi_bound)
+        est.high = _clip(_round_sig(high, math.ceil), lo_bound, hi_bound)
+    return out
+
+
+def _scaler(link: Callable[[float], float], ratio_planned: float, centre: float) -> Callable[[float], float]:
+    anchor = link(ratio_planned)
+    return lambda ratio: centre * link(ratio) / anchor if anchor > 0 else math.nan
+
+
+def _clip(v: float, lo: float | None, hi: float | None) -> float:
+    if lo is not None:
+        v = max(v, lo)
+    if hi is not None:
+        v = min(v, hi)
+    return v
+
+
+def _round_sig(v: float, direction: Callable[[float], float], digits: int = 3) -> float:
+    """`v` to `digits` significant digits, rounded in `direction` (math.floor or math.ceil)."""
+    if v == 0 or not math.isfinite(v):
+        return v
+    scale = 10 ** (digits - 1 - math.floor(math.log10(abs(v))))
+    return direction(round(v * scale, 6)) / scale
+
+
+def build_review(spec: ReviewSpec, actuals: Actuals, start: date, end: date) -> Review:
+    """Plan vs actual, as data: the aligned days, the variance per KPI, the goal, the cost, the rates."""
+    aligned = align(actuals, spec)
+    kpis = variance_table(aligned, spec)
+    by = kpis.set_index("metric")
+    goal = None
+    if spec.goal and spec.goal_target is not None and spec.goal in by.index:
+        actual, target = float(by.at[spec.goal, "actual"]), float(spec.goal_target)
+        whole = spec.metric(spec.goal).kind == "count"
+        met = (round(actual) >= round(target)) if whole else actual >= target
+        goal = {"metric": spec.goal, "target": target, "actual": actual, "met": bool(met),
+                "difference": actual - target, "share": actual / target if target > 0 else math.nan,
+                "days_reported": int(by.at[spec.goal, "days_reported"])}
+    cost = None
+    uses = (*spec.cost_uses, spec.result)
+    if spec.cost and spec.result and all(m in by.index for m in uses):
+        planned_cost = spec.cost({m: float(by.at[m, "p50"]) for m in by.index})
+        actual_cost = spec.cost({m: float(by.at[m, "actual"]) for m in by.index})
+        planned_results, actual_results = float(by.at[spec.result, "p50"]), float(by.at[spec.result, "actual"])
+        cost = {"metric": spec.result, "planned_cost": planned_cost, "actual_cost": actual_cost,
+                "planned_results": planned_results, "actual_results": actual_results,
+                "planned_per_result": planned_cost / planned_results if planned_results > 0 else math.nan,
+                "actual_per_result": actual_cost / actual_results if actual_results > 0 else math.nan}
+    return Review(spec, actuals, start, end, aligned, kpis, estimate_rates(aligned, spec), goal, cost)
+
+
+# ------------------------------------------------------------------ the next campaign's params
+
+
+def _num(v: float) -> str:
+    return np.format_float_positional(v, trim="-", precision=6)
+
+
+def next_params_yaml(review: Review, lang: str) -> str:
+    """The params lines a consultant pastes into the next campaign's section: each re-estimated
+    range, with the days of data behind it and the range it replaces."""
+    estimated = [r for r in review.rates if r.estimated]
+    lines = [f"{review.spec.section}:",
+             "  # " + i18n.t(f"{NS}.learn.yaml_head", lang, start=review.start.isoformat(),
+                             end=review.end.isoformat())]
+    width = max((len(f"  {r.name}: [{_num(r.low)}, {_num(r.high)}]") for r in estimated), default=0)
+    for r in estimated:
+        entry = f"  {r.name}: [{_num(r.low)}, {_num(r.high)}]"
+        note = i18n.t(f"{NS}.learn.yaml_note", lang, days=r.days,
+                      planned=f"[{_num(r.planned.low)}, {_num(r.planned.high)}]")
+        lines.append(f"{entry.ljust(width)}  # {note}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ the plan's review section
+
+
+class _Fmt:
+    """The merchant's formats for the review's numbers."""
+
+    def __init__(self, plan: Plan, spec: ReviewSpec) -> None:
+        self.plan, self.lang = plan, plan.language
+        self.kinds = {m.key: m.kind for m in spec.metrics}
+
+    def t(self, key: str, **kw: object) -> str:
+        return i18n.t(f"{NS}.{key}", self.lang, **kw)
+
+    def label(self, metric: str) -> str:
+        k = self.plan.kpis.get(metric)
+        return k.label if k else metric.replace("_", " ")
+
+    def inner(self, metric: str) -> str:
+        """The metric's label inside a sentence: lower case in English (Product views → product views)."""
+        text = self.label(metric)
+        if self.lang == "en" and text[:1].isupper() and not text[1:2].isupper():
+            return text[0].lower() + text[1:]
+        return text
+
+    def base(self, metrics: tuple[str, ...]) -> str:
+        """A funnel step's base: one label, or several added up in brackets."""
+        text = self.t("plus").join(self.inner(b) for b in metrics)
+        return f"({text})" if len(metrics) > 1 else text
+
+    def value(self, v: float, metric: str) -> str:
+        if not math.isfinite(v):
+            return "—"
+        if self.kinds.get(metric) == "money":
+            return i18n.money(float(v), self.plan.currency, self.lang)
+        return i18n.number(round(v))
+
+    def money(self, v: float) -> str:
+        return i18n.money(float(v), self.plan.currency, self.lang) if math.isfinite(v) else "—"
+
+    def signed(self, v: float, metric: str | None = None, money: bool = False) -> str:
+        if not math.isfinite(v):
+            return "—"
+        text = self.money(abs(v)) if money else self.value(abs(v), metric or "")
+        if text in ("0", self.money(0)):
+            return text
+        return ("+" if v > 0 else "−") + text
+
+    @staticmethod
+    def pct(v: float) -> str:
+        if not math.isfinite(v):
+            return "—"
+        text = f"{abs(v) * 100:.0f}%"
+        return text if text == "0%" else ("+" if v > 0 else "−") + text
+
+    def day(self, d: date) -> str:
+        return i18n.short_day(d, self.lang)
+
+    def days(self, ds: list[date], limit: int = 8) -> str:
+        shown = "、".join if self.lang == "zh" else ", ".join
+        text = shown(self.day(d) for d in ds[:limit])
+        return text + (self.t("and_more", n=len(ds) - limit) if len(ds) > limit else "")
+
+    def ratio(self, v: float) -> str:
+        if not math.isfinite(v):
+            return "—"
+        return i18n.percent(v, 1) if v < 1 else i18n.number(v, 2)
+
+    def range(self, low: float, high: float) -> str:
+        return f"{_num(low)} – {_num(high)}"
+
+
+def _step_ratio(review: Review, metric: str, column: str) -> float:
+    """A funnel step's ratio over the days reporting it and its base: actual or p50."""
+    base = review.spec.metric(metric).base
+    actual, values = _pivot(review.aligned, "actual"), _pivot(review.aligned, column)
+    if not base or any(c not in actual.columns for c in (metric, *base)):
+        return math.nan
+    days = actual[[metric, *base]].notna().all(axis=1)
+    den = values.loc[days, list(base)].to_numpy().sum()
+    return float(values.loc[days, metric].sum() / den) if den > 0 else math.nan
+
+
+def _checklist_answer(review: Review, f: _Fmt, metrics: tuple[str, ...]) -> str:
+    by = review.kpis.set_index("metric")
+    parts = []
+    for m in metrics:
+        if m not in by.index:
+            continue
+        base = review.spec.metric(m).base
+        if base and all(b in by.index for b in base):
+            a, p = _step_ratio(review, m, "actual"), _step_ratio(review, m, "p50")
+            parts.append(f.t("check.step", metric=f.label(m), base=f.base(base),
+                             actual=f.ratio(a), planned=f.ratio(p)))
+        else:
+            row = by.loc[m]
+            parts.append(f.t("check.total", metric=f.label(m), actual=f.value(row["actual"], m),
+                             planned=f.value(row["p50"], m), change=f.pct(row["variance_share"])))
+    return f.t("sep").join(parts) if parts else "—"
+
+
+def _goal_text(review: Review, f: _Fmt) -> str:
+    g = review.goal
+    assert g is not None
+    m = g["metric"]
+    kw = {"metric": f.label(m), "target": f.value(g["target"], m), "actual": f.value(g["actual"], m),
+          "by": f.value(abs(g["difference"]), m),
+          "share": f"{abs(g['share'] - 1) * 100:.0f}%" if math.isfinite(g["share"]) else "—"}
+    text = f.t("goal.met" if g["met"] else "goal.missed", **kw)
+    missing = len(review.planned_days) - g["days_reported"]
+    return text + (f.t("goal.partial", n=missing) if missing else "")
+
+
+def _flag_summary(review: Review, f: _Fmt) -> list[tuple[date, str]]:
+    """(day, "views ↓, orders ↑") for each day with a metric outside the band."""
+    out = []
+    for d, rows in review.flagged.groupby("date", sort=True):
+        marks = [f"{f.label(m)} {'↓' if s == 'below' else '↑'}" for m, s in zip(rows["metric"], rows["status"],
+                                                                               strict=True)]
+        out.append((d, f.t("sep").join(marks)))
+    return out
+
+
+def _period_rows(review: Review, f: _Fmt) -> pd.DataFrame:
+    """The day-by-day (or week, month) table: actual per metric, what was off plan, totals at the end."""
+    a = review.aligned.copy()
+    period = review.spec.period
+    if period == "day":
+        a["period"] = a["date"]
+    else:
+        a["period"] = pd.to_datetime(a["date"]).dt.to_period("W" if period == "week" else "M").dt.start_time.dt.date
+    a["seen"] = a["status"] != "missing"
+    flags = dict(_flag_summary(review, f)) if period == "day" else {}
+    rows = []
+    for p, g in a.groupby("period", sort=True):
+        row: dict[str, Any] = {"date": p}
+        for m, gm in g.groupby("metric", sort=False):
+            row[m] = float(gm.loc[gm["seen"], "actual"].sum()) if gm["seen"].any() else None
+            row[f"{m}_p50"] = float(gm["p50"].sum())
+        if not g["seen"].any():
+            row["note"] = f.t("table.not_reported")
+        elif period == "day":
+            row["note"] = flags.get(p, "")
+        else:
+            outside = g[g["status"].isin(["below", "above"])]
+            row["note"] = f.t("table.days_outside", n=outside["date"].nunique()) if len(outside) else ""
+        rows.append(row)
+    total: dict[str, Any] = {"date": f.t("table.total_actual"), "note": ""}
+    plan_row: dict[str, Any] = {"date": f.t("table.total_plan"), "note": f.t("table.total_plan_note")}
+    for r in review.kpis.itertuples():
+        total[r.metric], plan_row[r.metric] = r.actual, r.p50
+    return pd.DataFrame([*rows, total, plan_row])
+
+
+def review_section(plan: Plan, review: Review) -> Section:
+    """The `review` section in the merchant's language."""
+    spec, f = review.spec, _Fmt(plan, review.spec)
+    lang = plan.language
+    blocks: list[Any] = []
+    reported, planned = review.reported_days, review.planned_days
+    blocks.append(Para(f.t("intro", file=Path(review.actuals.source).name, reported=len(reported),
+                           days=len(planned), dates=i18n.day_range(review.start, review.end, lang))))
+    if review.goal:
+        blocks.append(Callout(_goal_text(review, f), "info" if review.goal["met"] else "warning"))
+    if review.missing_days:
+        blocks.append(Callout(f.t("missing_days", n=len(review.missing_days), days=f.days(review.missing_days))))
+    absent = [m.key for m in spec.metrics if m.key not in review.metrics]
+    if review.actuals.unknown_columns or absent:
+        text = f.t("columns.unknown", columns=", ".join(review.actuals.unknown_columns)) \
+            if review.actuals.unknown_columns else ""
+        if absent:
+            text += f.t("columns.absent", metrics=f.t("sep").join(f.label(m) for m in absent))
+        blocks.append(Callout(text.strip()))
+    if review.actuals.outside:
+        blocks.append(Callout(f.t("outside_rows", n=len(review.actuals.outside),
+                                  days=f.days(list(review.actuals.outside)))))
+    flags = _flag_summary(review, f)
+    if flags:
+        listed = "; ".join(f"{f.day(d)}: {text}" for d, text in flags[:MAX_LISTED])
+        blocks.append(Callout(f.t("flagged", n=len(flags), days=listed), "warning"))
+    elif reported:
+        blocks.append(Para(f.t("none_flagged")))
+
+    # -- variance per KPI
+    k = review.kpis.copy()
+    k["kpi"] = [f.label(m) for m in k["metric"]]
+    k["expected"] = [f.value(v, m) for v, m in zip(k["p50"], k["metric"], strict=True)]
+    k["plan_range"] = [f"{f.value(lo, m)} – {f.value(hi, m)}" for lo, hi, m in
+                       zip(k["p10"], k["p90"], k["metric"], strict=True)]
+    k["actual_text"] = [f.value(v, m) for v, m in zip(k["actual"], k["metric"], strict=True)]
+    k["difference"] = [f.signed(v, m) for v, m in zip(k["variance"], k["metric"], strict=True)]
+    k["difference_pct"] = [f.pct(v) for v in k["variance_share"]]
+    k["result"] = [f.t(f"status.{s}") for s in k["status"]]
+    k["days_outside"] = [f.t("table.days_outside_cell", below=b, above=a) if a or b else "0"
+                         for b, a in zip(k["days_below"], k["days_above"], strict=True)]
+    plan.tables["review_kpis"] = k
+    blocks.append(Table("review_kpis", f.t("table.kpis_caption"), labels=(
+        ("kpi", i18n.t("common.kpi.name", lang)), ("expected", f.t("table.expected")),
+        ("plan_range", f.t("table.plan_range")), ("actual_text", f.t("table.actual")),
+        ("difference", f.t("table.difference")), ("difference_pct", f.t("table.difference_pct")),
+        ("result", f.t("table.result")), ("days_outside", f.t("table.days_outside_header")))))
+
+    # -- day by day
+    days = _period_rows(review, f)
+    plan.tables["review_daily"] = days
+    labels = [("date", f.t(f"table.period_{spec.period}"))]
+    labels += [(m, f.label(m)) for m in review.metrics]
+    labels.append(("note", f.t("table.note")))
+    formats = [("date", "date" if spec.period == "day" else "text")]
+    formats += [(m, "money" if spec.metric(m).kind == "money" else "count") for m in review.metrics]
+    blocks.append(Table("review_daily", f.t(f"table.daily_caption_{spec.period}"), labels=tuple(labels),
+                        formats=tuple(formats)))
+
+    # -- cost per result
+    if review.cost:
+        c, m = review.cost, review.cost["metric"]
+        rows = [
+            {"item": f.t("cost.cost"), "planned": f.money(c["planned_cost"]), "actual": f.money(c["actual_cost"]),
+             "difference": f.signed(c["actual_cost"] - c["planned_cost"], money=True)},
+            {"item": f.label(m), "planned": f.value(c["planned_results"], m),
+             "actual": f.value(c["actual_results"], m),
+             "difference": f.signed(c["actual_results"] - c["planned_results"], m)},
+            {"item": f.t("cost.per_result", metric=f.inner(m)), "planned": f.money(c["planned_per_result"]),
+             "actual": f.money(c["actual_per_result"]),
+             "difference": f.signed(c["actual_per_result"] - c["planned_per_result"], money=True)},
+        ]
+        plan.tables["review_cost"] = pd.DataFrame(rows)
+        blocks.append(Table("review_cost", f.t("cost.caption"), labels=(
+            ("item", f.t("cost.item")), ("planned", f.t("cost.planned")), ("actual", f.t("table.actual")),
+            ("difference", f.t("table.difference")))))
+
+    # -- the review checklist
+    answers: dict[str, str] = {item: _checklist_answer(review, f, ms) for item, ms in spec.checklist.items()}
+    if review.goal:
+        answers["goal"] = _goal_text(review, f)
+    unexpected = [f"{f.day(d)}: {text}" for d, text in flags[:8]]
+    if review.missing_days:
+        unexpected.append(f.t("check.missing", days=f.days(review.missing_days)))
+    answers["unexpected"] = f.t("sep").join(unexpected) if unexpected else f.t("check.nothing_unexpected")
+    moved = [r for r in review.rates if r.outside_plan]
+    if moved:
+        answers["next"] = f.t("sep").join(
+            f.t("check.next_rate", rate=f.t(f"rate.{r.name}") if i18n.has(f"{NS}.rate.{r.name}", lang) else r.name,
+                low=_num(r.low), high=_num(r.high), planned=f.range(r.planned.low, r.planned.high)) for r in moved)
+    elif any(r.estimated for r in review.rates):
+        answers["next"] = f.t("check.next_held")
+    plan.tables["review_checklist"] = pd.DataFrame(
+        [{"item": f.t(f"check.item.{i}"), "from_data": answers.get(i, "—"), "to_discuss": f.t(f"check.ask.{i}")}
+         for i in CHECKLIST])
+    blocks.append(Table("review_checklist", f.t("check.caption"), labels=(
+        ("item", f.t("check.item_header")), ("from_data", f.t("check.from_data")),
+        ("to_discuss", f.t("check.to_discuss")))))
+
+    # -- learn: ranges for the next campaign
+    if review.rates:
+        rows = []
+        for r in review.rates:
+            label = f.t(f"rate.{r.name}") if i18n.has(f"{NS}.rate.{r.name}", lang) else r.name
+            base = spec.metric(r.metric).base
+            basis = f.t("learn.per", metric=f.label(r.metric), base=f.base(base)) \
+                if base else f.t("learn.vs_plan", metric=f.label(r.metric))
+            rows.append({"rate": label, "name": r.name, "basis": basis,
+                         "planned": f.range(r.planned.low, r.planned.high),
+                         "change": f.pct(r.change) if r.estimated else "—",
+                         "next": f.range(r.low, r.high) if r.estimated else f.t("learn.kept"),
+                         "days": r.days, "planned_low": r.planned.low, "planned_high": r.planned.high,
+                         "estimate": r.estimate, "next_low": r.low, "next_high": r.high})
+        plan.tables["review_rates"] = pd.DataFrame(rows)
+        blocks.append(Para(f.t("learn.intro")))
+        blocks.append(Table("review_rates", f.t("learn.caption"), labels=(
+            ("rate", f.t("learn.rate")), ("basis", f.t("learn.basis")), ("planned", f.t("learn.planned")),
+            ("change", f.t("learn.change")), ("next", f.t("learn.next")), ("days", f.t("learn.days"))),
+            formats=(("days", "count"),)))
+        if any(r.estimated for r in review.rates):
+            blocks.append(Para(f.t("learn.paste", section=spec.section)))
+            blocks.append(Code(next_params_yaml(review, lang)))
+        kept = [name for name in spec.ranges if name not in {r.name for r in review.rates if r.estimated}]
+        if kept:
+            blocks.append(Para(f.t("learn.unchanged", names=", ".join(kept))))
+    return Section(NS, i18n.t("common.section.review", lang), blocks)
+
+
+# ------------------------------------------------------------------ onto the plan
+
+
+def review_data(plan: Plan, review: Review, lang: str) -> tuple[dict, dict]:
+    """plan.json's `review` (per KPI) and `review_summary` (days, goal, cost, flagged days, rates, next params)."""
+    f = _Fmt(plan, review.spec)
+    per_kpi = {
+        r.metric: {"label": f.label(r.metric), "kind": r.kind, "p10": r.p10, "p50": r.p50, "p90": r.p90,
+                   "actual": r.actual, "variance": r.variance, "variance_share": r.variance_share,
+                   "status": r.status, "days_reported": r.days_reported, "days_below": r.days_below,
+                   "days_above": r.days_above}
+        for r in review.kpis.itertuples()
+    }
+    flagged = [{"date": r.date, "metric": r.metric, "actual": r.actual, "p10": r.p10, "p50": r.p50, "p90": r.p90,
+                "side": r.status} for r in review.flagged.itertuples()]
+    summary = {
+        "actuals_file": Path(review.actuals.source).name,
+        "days_planned": len(review.planned_days),
+        "days_reported": len(review.reported_days),
+        "missing_days": review.missing_days,
+        "unknown_columns": list(review.actuals.unknown_columns),
+        "rows_outside_campaign": list(review.actuals.outside),
+        "flagged_days": flagged,
+        "goal": review.goal,
+        "cost_per_result": review.cost,
+        "rates": {r.name: {"metric": r.metric, "planned": r.planned.as_list(), "estimate": r.estimate,
+                           "next": [r.low, r.high] if r.estimated else None, "days": r.days}
+                  for r in review.rates},
+        "next_params": next_params_yaml(review, lang) if any(r.estimated for r in review.rates) else None,
+        "period": review.spec.period,
+        "chart_metrics": list(review.spec.chart) or review.metrics,
+    }
+    return jsonable(per_kpi), jsonable(summary)
+
+
+def add_review(plan: Plan, spec: ReviewSpec, actuals_path: Path | str, source: str | None = None) -> Review:
+    """Read the actuals, compare them with the plan, and add the review to the plan (section, tables, data)."""
+    days = sorted(plan_band(spec.daily)["date"].unique())
+    start, end = days[0], days[-1]
+    actuals = read_actuals(actuals_path, tuple(m.key for m in spec.metrics), start, end,
+                           source or display_path(Path(actuals_path)))
+    review = build_review(spec, actuals, start, end)
+    plan.sections[NS] = review_section(plan, review)
+    plan.tables["review_vs_plan"] = review.aligned.assign(
+        label=[_Fmt(plan, spec).label(m) for m in review.aligned["metric"]])
+    plan.data["review"], plan.data["review_summary"] = review_data(plan, review, plan.language)
+    return review
+
+
+__all__ = [
+    "Actuals",
+    "Metric",
+    "RateEstimate",
+    "RateRule",
+    "Review",
+    "ReviewSpec",
+    "add_review",
+    "align",
+    "build_review",
+    "check_actuals",
+    "next_params_yaml",
+    "read_actuals",
+]
