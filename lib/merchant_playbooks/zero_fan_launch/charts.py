@@ -94,7 +94,7 @@ def chart_tornado(plan: Plan) -> alt.Chart:
     base = float(tor["base"].iloc[0]) if len(tor) else 0.0
     order = list(tor["rate_name"])
     bars = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("rate:N", sort=order, title=_t(plan, "chart.rate")),
+        y=alt.Y("rate:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("from:Q", title=_t(plan, "chart.new_fans")),
         x2="to:Q",
         color=alt.Color("end:N", title=_t(plan, "chart.end"), scale=alt.Scale(domain=[low, high],
@@ -117,7 +117,7 @@ def chart_mechanics(plan: Plan) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("mechanic_name:N", sort=list(df["mechanic_name"]), title=_t(plan, "chart.mechanic")),
+            y=alt.Y("mechanic_name:N", sort=list(df["mechanic_name"]), title=None, axis=alt.Axis(labelLimit=240)),
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 5]), title=_t(plan, "chart.score")),
             color=alt.condition("datum.recommended", alt.value(BAND), alt.value(PALETTE[7])),
             tooltip=[alt.Tooltip("mechanic_name:N", title=_t(plan, "chart.mechanic")),
