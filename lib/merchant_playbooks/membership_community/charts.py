@@ -88,7 +88,6 @@ def chart_camp_calendar(plan: Plan) -> alt.Chart:
     df["date"] = pd.to_datetime(df["date"])
     start = df["date"].min() - pd.to_timedelta(df["date"].min().weekday(), unit="D")
     df["week"] = ((df["date"] - start).dt.days // 7) + 1
-    df["weekday_n"] = df["date"].dt.weekday
     df["weekday"] = [i18n.weekday(d.date(), plan.language) for d in df["date"]]
     df["phase_label"] = [_t(plan, f"timeline.phase_{p}") for p in df["camp_phase"]]
     df["day_label"] = df["date"].dt.day.astype(str)

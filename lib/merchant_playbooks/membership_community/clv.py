@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import optimize
-from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
@@ -147,7 +147,7 @@ def bgnbd_log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: 
     return ll, grad
 
 
-def _fit(neg_ll, start: np.ndarray) -> optimize.OptimizeResult:  # noqa: ANN001
+def _fit(neg_ll, start: np.ndarray) -> optimize.OptimizeResult:
     """Maximise over log-parameters so every parameter stays positive."""
 
     def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:

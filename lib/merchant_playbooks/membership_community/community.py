@@ -50,7 +50,7 @@ def camp_phases(days: int) -> tuple[int, int, int]:
 def camp_schedule(start: date, days: int) -> list[CampDay]:
     """Every camp day with its phase and content; weekly reviews in the engage phase, a last call and a
     graduation at the end."""
-    join, engage, convert = camp_phases(days)
+    join, engage, _ = camp_phases(days)
     out = []
     for d in range(days):
         when = start + timedelta(days=d)
@@ -86,14 +86,14 @@ def lottery_break_even(section: Section, participants: float) -> LotteryBreakEve
     lot = section.community.lottery
     margin = lot.upgrade_price - (lot.first_prize_cost - lot.third_prize_cost)
     drawn = lot.first_prize_cost * lot.first_prizes
-    everyone = drawn + lot.third_prize_cost * Decimal(int(round(participants)))
+    everyone = drawn + lot.third_prize_cost * Decimal(round(participants))
 
     def needed(cost: Decimal) -> int | None:
         if cost <= 0:
             return 0
         if margin <= 0:
             return None
-        return int(math.ceil(cost / margin))
+        return math.ceil(cost / margin)
 
     return LotteryBreakEven(margin, drawn, needed(drawn), needed(everyone), participants)
 
@@ -159,5 +159,13 @@ def simulate(section: Section, invite_pool: int, store_value: PositiveRange, onl
     return CommunityForecast(out, r, store_value, online_value)
 
 
-__all__ = ["CampDay", "CommunityForecast", "FUNNEL", "LotteryBreakEven", "camp_phases", "camp_schedule",
-           "lottery_break_even", "simulate"]
+__all__ = [
+    "FUNNEL",
+    "CampDay",
+    "CommunityForecast",
+    "LotteryBreakEven",
+    "camp_phases",
+    "camp_schedule",
+    "lottery_break_even",
+    "simulate",
+]

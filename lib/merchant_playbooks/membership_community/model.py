@@ -104,7 +104,7 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
     invite_pool = section.community.invite_pool if section.community.invite_pool is not None else merchant.fans
     gift_costs: dict[str, Decimal] = {}
     for g in section.community.gifts:
-        gift_costs[g.kind] = gift_costs.get(g.kind, Decimal("0")) + g.unit_cost
+        gift_costs[g.kind] = gift_costs.get(g.kind, Decimal(0)) + g.unit_cost
     c = section.community
     store_value = c.store_order_value or order_value_range(orders, "offline")
     online_value = c.online_order_value or order_value_range(orders, "online")
@@ -187,4 +187,4 @@ def event_dates(section: Section) -> list[date]:
     return [section.plan_start + timedelta(days=i) for i in range((section.end_date - section.plan_start).days + 1)]
 
 
-__all__ = ["MembershipModel", "build_model", "event_dates", "order_value_range", "window_spend", "winback_list"]
+__all__ = ["MembershipModel", "build_model", "event_dates", "order_value_range", "winback_list", "window_spend"]

@@ -83,8 +83,8 @@ def read_orders(path: Path | str, source: str | None = None) -> OrderHistory:
     path = Path(path)
     source = source or str(path)
     if not path.exists():
-        raise DataFileError(source, ["file not found (membership_community.orders_file names it, relative to the "
-                                     "params file)"])
+        raise DataFileError(source, [("file not found (membership_community.orders_file names it, relative to the "
+                                      "params file)")])
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
     except UnicodeDecodeError:
@@ -152,9 +152,9 @@ def check_orders(raw: pd.DataFrame, source: str = "<orders>") -> OrderHistory:
             [norm[c] for c in norm.columns], sort=False).transform("first")
         what = "every column"
     for i in np.flatnonzero(dup.to_numpy())[: MAX_LISTED + 1]:
-        problems.append((int(i), f"line {_line(int(i))}: duplicate row: same {what} as line "
-                                 f"{_line(int(firsts.iloc[i]))}; remove one, or add an order_id column if both "
-                                 "orders are real"))
+        message = (f"line {_line(int(i))}: duplicate row: same {what} as line {_line(int(firsts.iloc[i]))}; "
+                   "remove one, or add an order_id column if both orders are real")
+        problems.append((int(i), message))
 
     if problems:
         total = len(problems)

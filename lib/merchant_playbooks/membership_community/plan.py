@@ -35,7 +35,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     def count(v: float) -> str:
         return i18n.number(round(v)) if math.isfinite(v) else "—"
 
-    def rng(b: Band, fmt) -> str:  # noqa: ANN001
+    def rng(b: Band, fmt) -> str:
         return f"{fmt(b.p50)} ({fmt(b.p10)} – {fmt(b.p90)})"
 
     names = [t(f"level_name.{i}") for i in range(1, LEVEL_NAMES + 1)]
@@ -307,7 +307,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     return plan
 
 
-def _fmt(k: Kpi, v: float, money, count) -> str:  # noqa: ANN001
+def _fmt(k: Kpi, v: float, money, count) -> str:
     if k.kind == "money":
         return money(v)
     if k.kind == "share":
@@ -315,7 +315,7 @@ def _fmt(k: Kpi, v: float, money, count) -> str:  # noqa: ANN001
     return count(v)
 
 
-def _lottery_blocks(plan: Plan, model: MembershipModel, t, money, count) -> list[object]:  # noqa: ANN001
+def _lottery_blocks(plan: Plan, model: MembershipModel, t, money, count) -> list[object]:
     lot = model.lottery
     d = model.community.draws
     upgrades = Band.of(d["lottery_upgrades"])
@@ -344,7 +344,7 @@ def _lottery_blocks(plan: Plan, model: MembershipModel, t, money, count) -> list
     return blocks
 
 
-def _channel_rows(s, t) -> list[dict]:  # noqa: ANN001
+def _channel_rows(s, t) -> list[dict]:
     c = s.community
     rows = []
     if c.warmup_days:
@@ -364,7 +364,7 @@ def _channel_rows(s, t) -> list[dict]:  # noqa: ANN001
     return [{"date": d, "channel": t(f"channels.{ch}"), "message": t(f"channels.{msg}")} for d, ch, msg in rows]
 
 
-def _timeline(s, model: MembershipModel, t, lang: str) -> tuple[list[dict], list[dict]]:  # noqa: ANN001
+def _timeline(s, model: MembershipModel, t, lang: str) -> tuple[list[dict], list[dict]]:
     camp = {d.date: d for d in model.camp}
     rows, timeline = [], []
     day = s.plan_start
@@ -391,7 +391,7 @@ def _timeline(s, model: MembershipModel, t, lang: str) -> tuple[list[dict], list
     return rows, timeline
 
 
-def _action(s, day: date, stage: str) -> str:  # noqa: ANN001
+def _action(s, day: date, stage: str) -> str:
     if stage == "warmup":
         return "open_groups" if day == s.warmup_start else ("preview" if day == s.start_date - timedelta(days=1)
                                                             else "warmup")
@@ -406,7 +406,7 @@ def _action(s, day: date, stage: str) -> str:  # noqa: ANN001
     return ""
 
 
-def _data(s, model: MembershipModel, revenue: Decimal) -> dict:  # noqa: ANN001
+def _data(s, model: MembershipModel, revenue: Decimal) -> dict:
     hist = model.history
     tiers = [
         {"level": r.level, "tier": r.tier, "min_spend": r.min_spend, "price_rate": r.price_rate,
@@ -424,7 +424,7 @@ def _data(s, model: MembershipModel, revenue: Decimal) -> dict:  # noqa: ANN001
         "rows_read": hist.rows_read,
         "orders_excluded": dict(hist.excluded),
         "data_notes": dict(hist.notes),
-        "customers": int(len(model.customers)),
+        "customers": len(model.customers),
         "revenue": revenue,
         "repeat_customers": int((model.customers["orders"] > 1).sum()),
         "segments": {r.segment: {"customers": int(r.customers), "revenue": float(r.revenue)}

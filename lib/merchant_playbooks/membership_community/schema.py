@@ -12,13 +12,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ..errors import Problem
-from ..schema import (CountRange, Money, PositiveMoney, PositiveRange, RateRange, Seed, Share, Simulations,
-                      StrictModel)
+from ..schema import (
+    CountRange,
+    Money,
+    PositiveMoney,
+    PositiveRange,
+    RateRange,
+    Seed,
+    Share,
+    Simulations,
+    StrictModel,
+)
 
 
 class Tier(StrictModel):
@@ -31,7 +41,7 @@ class Tier(StrictModel):
     ] = 1.0
     perks_cost: Annotated[
         Money, Field(description="yearly cost per member of the level's other perks (birthday gift, free shipping)")
-    ] = Decimal("0")
+    ] = Decimal(0)
     perks: Annotated[str, Field(max_length=200, description="the perks in a few words, for the member rules")] = ""
 
 
@@ -52,12 +62,12 @@ class Lottery(StrictModel):
 
     enabled: Annotated[bool, Field(description="run the top-up lottery in the groups")] = True
     third_prize: Annotated[str, Field(max_length=80, description="the prize every participant wins")] = "Shoe-care kit"
-    third_prize_cost: Annotated[Money, Field(description="cost of one third prize")] = Decimal("6")
+    third_prize_cost: Annotated[Money, Field(description="cost of one third prize")] = Decimal(6)
     first_prize: Annotated[str, Field(max_length=80, description="the top prize")] = "A pair of shoes"
-    first_prize_cost: Annotated[PositiveMoney, Field(description="cost of one first prize")] = Decimal("160")
+    first_prize_cost: Annotated[PositiveMoney, Field(description="cost of one first prize")] = Decimal(160)
     first_prizes: Annotated[int, Field(ge=0, le=10_000, description="first prizes given by the draw itself")] = 3
     upgrade_price: Annotated[Money, Field(description="top-up a winner pays to swap the third prize for the first")] = (
-        Decimal("199"))
+        Decimal(199))
     upgrade_rate: Annotated[RateRange, Field(description="third-prize winners who pay the top-up")] = RateRange(
         low=0.03, high=0.10)
 
@@ -111,12 +121,12 @@ class Community(StrictModel):
     ] = None
     warmup_days: Annotated[int, Field(ge=0, le=30, description="groups open this many days before the sale")] = 7
     event_days: Annotated[int, Field(ge=1, le=60, description="length of the sale (source 001: 10 days)")] = 10
-    gifts: Annotated[list[Gift], Field(description="gifts by type")] = [
+    gifts: Annotated[list[Gift], Field(description="gifts by type")] = [  # noqa: RUF012 - pydantic copies defaults
         Gift(kind="pull_new", item="Shoe deodoriser sachet", unit_cost=Decimal("2.5")),
-        Gift(kind="referral", item="¥20 voucher", unit_cost=Decimal("8")),
+        Gift(kind="referral", item="¥20 voucher", unit_cost=Decimal(8)),
     ]
     pull_new_cap: Annotated[Money, Field(description="most a pull-new gift should cost (source 004: ¥3)")] = (
-        Decimal("3"))
+        Decimal(3))
     lottery: Lottery = Lottery()
 
 
@@ -140,8 +150,9 @@ class Section(StrictModel):
     ] = "template"
     tier_spend_shares: Annotated[
         list[Share], Field(description="with tier_source: spend, the share of customers who bought within "
-                                       "tier_window_days at or above each level after the first, e.g. [0.4, 0.15, 0.05, 0.01]")
-    ] = [0.4, 0.15, 0.05, 0.01]
+                                       "tier_window_days at or above each level after the first, "
+                                       "e.g. [0.4, 0.15, 0.05, 0.01]")
+    ] = [0.4, 0.15, 0.05, 0.01]  # noqa: RUF012 - pydantic copies defaults
     tier_window_days: Annotated[int, Field(ge=30, le=3660, description="spend counted towards a level")] = 365
     reach_share: Annotated[
         Share, Field(description="a customer is within reach of the next level when the gap is at most this "
@@ -171,21 +182,19 @@ class Section(StrictModel):
             if not self.tiers:
                 problems.append(Problem("tiers", "must list at least one level (or be left out)", [], True))
             mins = [t.min_spend for t in self.tiers]
-            if any(b <= a for a, b in zip(mins, mins[1:], strict=False)):
+            if any(b <= a for a, b in pairwise(mins)):
                 problems.append(Problem("tiers", "must go from the lowest min_spend to the highest, each higher "
                                                  "than the one before", [str(m) for m in mins], True))
             if self.tiers and mins[0] != 0:
                 problems.append(Problem("tiers.0.min_spend", "must be 0: the first level is where every customer "
                                                              "starts", mins[0], True))
         shares = self.tier_spend_shares
-        if not shares or any(b >= a for a, b in zip(shares, shares[1:], strict=False)) or shares[0] >= 1 or \
-                shares[-1] <= 0:
+        if not shares or any(b >= a for a, b in pairwise(shares)) or shares[0] >= 1 or shares[-1] <= 0:
             problems.append(Problem("tier_spend_shares", "must be decreasing shares between 0 and 1, e.g. "
                                                          "[0.4, 0.15, 0.05, 0.01]", list(shares), True))
-        if self.camp.enabled and self.camp.start_date is not None:
-            if abs((self.camp.start_date - self.start_date).days) > 60:
-                problems.append(Problem("camp.start_date", "must be within 60 days of the sale",
-                                        self.camp.start_date, True))
+        start = self.camp.start_date
+        if self.camp.enabled and start is not None and abs((start - self.start_date).days) > 60:
+            problems.append(Problem("camp.start_date", "must be within 60 days of the sale", start, True))
         return problems
 
     @property

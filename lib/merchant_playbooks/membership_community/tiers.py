@@ -20,11 +20,11 @@ from .schema import Section, Tier
 
 # (min spend, price rate, yearly perks cost per member) — the template's five levels.
 TEMPLATE = (
-    (Decimal("0"), 1.00, Decimal("0")),
-    (Decimal("1000"), 0.98, Decimal("10")),
-    (Decimal("3000"), 0.95, Decimal("30")),
-    (Decimal("6000"), 0.90, Decimal("60")),
-    (Decimal("10000"), 0.88, Decimal("120")),
+    (Decimal(0), 1.00, Decimal(0)),
+    (Decimal(1000), 0.98, Decimal(10)),
+    (Decimal(3000), 0.95, Decimal(30)),
+    (Decimal(6000), 0.90, Decimal(60)),
+    (Decimal(10000), 0.88, Decimal(120)),
 )
 
 
@@ -41,10 +41,10 @@ class Level:
 def nice(value: float) -> Decimal:
     """Round a threshold to two significant figures (1,234 → 1,200), never below 1."""
     if value <= 1:
-        return Decimal("1")
-    digits = int(math.floor(math.log10(value))) - 1
+        return Decimal(1)
+    digits = math.floor(math.log10(value)) - 1
     step = 10**digits
-    return Decimal(int(round(value / step)) * step)
+    return Decimal(round(value / step) * step)
 
 
 def levels(section: Section, window_spend: np.ndarray, names: list[str]) -> list[Level]:
@@ -57,7 +57,7 @@ def levels(section: Section, window_spend: np.ndarray, names: list[str]) -> list
     if section.tier_source == "spend" and len(buying):
         # shares of the customers who bought in the window: those who did not start at the first level anyway
         spend = np.sort(buying)
-        mins = [Decimal("0")]
+        mins = [Decimal(0)]
         for share in section.tier_spend_shares:
             q = float(np.quantile(spend, 1 - share))
             mins.append(max(nice(q), mins[-1] + 1))
