@@ -63,7 +63,12 @@ class Diagnosis:
 
 
 def diagnose(m: MerchantSection) -> Diagnosis:
-    """Place a merchant in one of the four stages from its `merchant:` block."""
+    """Place a merchant in one of the four stages from its `merchant:` block.
+
+    Order matters: no audience first; then a settled business (long trading, many
+    repeat buyers, flat growth) — even with a small online following, like the
+    two-store shoe brand of source 001 — then a small audience; else growing.
+    """
     fans, budget = m.fans, m.budget
     if fans < ZERO_FANS_MAX:
         reasons = [Reason("few_followers", {"fans": f"{fans:,}", "limit": f"{ZERO_FANS_MAX:,}"})]
@@ -71,12 +76,6 @@ def diagnose(m: MerchantSection) -> Diagnosis:
             reasons.append(Reason("no_budget", {"budget": f"{budget:,.0f}", "limit": f"{ZERO_BUDGET_MAX:,.0f}"}))
         reasons.append(Reason("traffic_first"))
         return Diagnosis("zero", STAGE_PLAYBOOK["zero"], tuple(reasons))
-    if fans < FEW_FANS_MAX:
-        return Diagnosis(
-            "few_fans",
-            STAGE_PLAYBOOK["few_fans"],
-            (Reason("some_followers", {"fans": f"{fans:,}", "limit": f"{FEW_FANS_MAX:,}"}), Reason("activate_and_pull")),
-        )
     stable = (
         m.months_trading >= STABLE_MONTHS_MIN
         and m.repeat_rate >= STABLE_REPEAT_MIN
@@ -97,6 +96,12 @@ def diagnose(m: MerchantSection) -> Diagnosis:
                 ),
                 Reason("keep_and_grow"),
             ),
+        )
+    if fans < FEW_FANS_MAX:
+        return Diagnosis(
+            "few_fans",
+            STAGE_PLAYBOOK["few_fans"],
+            (Reason("some_followers", {"fans": f"{fans:,}", "limit": f"{FEW_FANS_MAX:,}"}), Reason("activate_and_pull")),
         )
     return Diagnosis(
         "growing",
