@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
 
     dia = sub.add_parser("diagnose", help="say which stage each merchant is in and which playbook fits")
     dia.add_argument("inputs", nargs="+", type=Path)
+
+    app = sub.add_parser("app", help="serve a playbook as a code-free page with its live panel (Voila)")
+    app.add_argument("playbook", choices=PLAYBOOK_NAMES)
+    app.add_argument("--params", type=Path, required=True, help="the merchant's params file (Save writes to it)")
+    app.add_argument("--port", type=int, default=8866, help="port on localhost (default 8866)")
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return p
 
 
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "diagnose":
             return cmd_diagnose(args)
+        if args.command == "app":
+            return cmd_app(args)
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -122,6 +130,15 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         print(f"{display_path(path)}: {mp.merchant.name}\n  stage: {d.stage} -> playbook {d.playbook}\n"
               f"  why: {d.text('en')}")
     return 1 if bad else 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from .app import serve
+
+    if not args.params.is_file():
+        print(f"playbooks: error: {args.params}: no such file", file=sys.stderr)
+        return 2
+    return serve(args.playbook, args.params, port=args.port, open_browser=not args.no_browser)
 
 
 if __name__ == "__main__":

@@ -31,3 +31,10 @@ def save(plan: Plan, plan_out: str) -> None:
     """Write plan.json and the .xlsx next to `plan_out` when the batch runner asks for them."""
     if plan_out:
         write_plan_files(plan, Path(plan_out))
+
+
+def panel(params, plan: Plan, plan_out: str = ""):
+    """The live control panel in JupyterLab or Voilà; nothing at all in a batch run (see merchant_playbooks.panel)."""
+    from .panel import show_panel
+
+    return show_panel(params, plan, plan_out)

@@ -148,7 +148,8 @@ def build_plan(params: PlaybookParams) -> Plan:
               formats=(("date", "date"),)))
 
     # -- timeline, day by day
-    daily = model.daily.pivot(index=["date", "day"], columns="metric", values="p50").reset_index()
+    # the daily bands by (day, metric): one pass (pandas lookups per day were most of build_plan's time)
+    daily = {(rec.day, rec.metric): rec for rec in model.daily.itertuples(index=False)}
     timeline, rows = [], []
     for d in range(-s.warmup_days, s.duration_days):
         date = s.start_date + timedelta(days=d)
@@ -157,11 +158,9 @@ def build_plan(params: PlaybookParams) -> Plan:
                "action": t(f"timeline.{action}")}
         entry = {"date": date.isoformat(), "day": d + 1, "phase": phase, "action": row["action"]}
         if d >= 0:
-            dd = model.daily[model.daily["day"] == d + 1].set_index("metric")
             for metric in METRICS:
-                entry[metric] = {q: round(float(dd.loc[metric, q]), 2) for q in ("p10", "p50", "p90")}
-            rec = daily[daily["day"] == d + 1].iloc[0]
-            row.update({k: float(rec[k]) for k in ("views", "attempts", "orders", "new_followers")})
+                entry[metric] = {q: round(float(getattr(daily[d + 1, metric], q)), 2) for q in ("p10", "p50", "p90")}
+            row.update({k: float(daily[d + 1, k].p50) for k in ("views", "attempts", "orders", "new_followers")})
         else:
             row.update({k: None for k in ("views", "attempts", "orders", "new_followers")})
         rows.append(row)

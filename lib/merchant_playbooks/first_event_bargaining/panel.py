@@ -1,0 +1,35 @@
+"""The bargaining playbook's control panel: its levers, its main chart, where its rules are.
+
+The machinery (controls from the schema, live plan, save and reset) is in
+`merchant_playbooks.panel`; labels are in `messages/<lang>/panel.yaml` under
+`lever.first_event_bargaining`. The main chart is the cut schedule: it follows
+prices, helpers and the cut style at once, next to the rules the merchant publishes.
+"""
+
+from __future__ import annotations
+
+from ..panel import Lever, PanelSpec
+from .charts import chart_cut_schedule
+
+PANEL = PanelSpec(
+    levers=(
+        Lever("product", "product"),
+        Lever("original_price", "product", unit="money", step=1),
+        Lever("floor_price", "product", unit="money", step=1),
+        Lever("unit_cost", "product", unit="money", step=1),
+        Lever("stock", "product", unit="units", low=10, high=2000, step=10),
+        Lever("cut_style", "product"),
+        Lever("helpers_needed", "audience", unit="people", high=40),
+        Lever("forced_follow", "audience"),
+        Lever("attempt_rate", "audience", unit="share", high=0.2),
+        Lever("helpers_mean", "audience", unit="per_person", low=0.5, high=30, step=0.5),
+        Lever("external_views", "audience", unit="views", widget="text", step=1000),
+        Lever("merchant.budget", "rewards", unit="money", step=100),
+        Lever("fixed_costs", "rewards", unit="money", step=100),
+        Lever("start_date", "dates"),
+        Lever("duration_days", "dates", unit="days"),
+        Lever("warmup_days", "dates", unit="days", high=14),
+    ),
+    main_chart=chart_cut_schedule,
+    rules_section="mechanics",
+)
