@@ -31,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     run.add_argument("--force", action="store_true", help="re-run outputs that are up to date")
     run.add_argument("--timeout", type=float, default=600, help="seconds a notebook cell may run (default 600)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="local worker processes (default), or an existing Dask cluster (see --scheduler)")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    run.add_argument("--kernels", choices=("auto", "fork", "spawn", "papermill"), default="auto",
+                     help="how kernels start: forked from a pre-imported server (auto on Linux), spawned and "
+                          "warmed ahead, or by papermill per notebook (slowest)")
+    run.add_argument("--notebook-dir", type=Path, help="where the playbook notebooks are (default: playbooks/)")
+    run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="a live progress bar (default: only on a terminal)")
 
     val = sub.add_parser("validate", help="check params files without running anything")
     val.add_argument("inputs", nargs="+", type=Path)
@@ -87,9 +96,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("playbooks: error: -j must be at least 1", file=sys.stderr)
         return 2
+    if args.executor == "dask" and not args.scheduler:
+        print("playbooks: error: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    if args.notebook_dir is not None and not args.notebook_dir.is_dir():
+        print(f"playbooks: error: {args.notebook_dir}: no such folder", file=sys.stderr)
+        return 2
     files = _inputs(args.inputs or [DEFAULT_PARAMS])
-    opts = BatchOptions(out=args.out, only=args.only, workers=args.jobs, force=args.force, timeout=args.timeout)
-    results = run_batch(files, opts, log=lambda s: print(s, flush=True))
+    opts = BatchOptions(out=args.out, only=args.only, workers=args.jobs, force=args.force, timeout=args.timeout,
+                        notebook_dir=args.notebook_dir, progress=args.progress, executor=args.executor,
+                        scheduler=args.scheduler, kernels=args.kernels)
+    results: list = []
+    try:
+        results = run_batch(files, opts, log=lambda s: print(s, flush=True))
+    except KeyboardInterrupt:
+        print(f"interrupted: finished outputs are kept and listed in {args.out / 'summary.json'}; "
+              "run the same command again to do the rest", file=sys.stderr)
+        return 130
     counts = {s: sum(1 for r in results if r.status == s) for s in ("ok", "failed", "skipped")}
     print(f"{counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped -> {args.out / 'index.html'}")
     return 1 if counts["failed"] else 0

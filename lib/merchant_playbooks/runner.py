@@ -10,6 +10,7 @@ notebook is recorded and the others go on.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import traceback
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from .errors import ParamsError, Problem
 from .loading import MerchantParams, display_path, load_params
-from .outputs import atomic_write_json, atomic_write_text, data_files, fingerprint
+from .outputs import atomic_write_text, data_files, fingerprint
 from .registry import NOTEBOOK_DIR, PLAYBOOKS
 
 STAGING = ".staging"
@@ -53,6 +54,7 @@ class Result:
     params_file: str = ""
     stage: str | None = None
     failing_cell: int | None = None
+    failing_source: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -142,44 +144,67 @@ def up_to_date(out: Path, job: Job) -> bool:
 
 
 def run_job(job: Job, out: str | Path, notebook_dir: str | Path | None = None, timeout: float | None = None,
-            kernel_manager_factory=None) -> Result:  # noqa: ANN001
+            kernels=None) -> Result:
     """Execute one notebook and export its handout; move finished files into place atomically.
 
     Never raises for a notebook's failure: the result says what failed, and the
     failing notebook is kept as `<playbook>.failed.ipynb` beside the outputs.
     """
+    out = Path(out).resolve()
+    notebook = PLAYBOOKS[job.playbook].notebook(Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR)
+    staging = new_staging(out, job)
+    try:
+        result = execute(job, notebook, staging, timeout, kernels)
+        return install(job, result, staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def new_staging(out: Path, job: Job) -> Path:
+    staging = out / STAGING / f"{job.slug}.{job.playbook}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True, exist_ok=True)
+    return staging
+
+
+def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = None,
+            kernels=None) -> Result:
+    """Run the notebook into `staging` (notebook, plan.json, xlsx, handout). Never raises for a notebook."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    out = Path(out).resolve()
-    nb_dir = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
-    notebook = PLAYBOOKS[job.playbook].notebook(nb_dir)
-    staging = out / STAGING / f"{job.slug}.{job.playbook}.{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True, exist_ok=True)
-    final = output_paths(out, job.slug, job.playbook)
-    staged = {kind: staging / p.name for kind, p in final.items()}
+    staged = {kind: staging / f"{job.playbook}{suffix}" for kind, suffix in SUFFIXES.items()}
     result = Result(merchant=job.merchant, slug=job.slug, playbook=job.playbook, status="failed",
                     params_file=job.source)
     started = time.perf_counter()
+    km = None
     try:
         parameters = {**job.raw, "params_file": job.params_path, "plan_out": str(staging / job.playbook)}
         kwargs = {}
-        if kernel_manager_factory is not None:
-            kwargs["km"] = kernel_manager_factory()
+        if kernels is not None:
+            km = kernels.take()
+            kwargs["km"] = km
+        else:
+            kwargs["cwd"] = str(notebook.parent)
         try:
             nb = pm.execute_notebook(
                 str(notebook), str(staged["notebook"]), parameters=parameters, kernel_name="python3",
-                progress_bar=False, log_output=False, cwd=str(nb_dir), execution_timeout=timeout, **kwargs,
+                progress_bar=False, log_output=False, execution_timeout=timeout, **kwargs,
             )
         except PapermillExecutionError as exc:
-            result.error = f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
             result.failing_cell = exc.exec_count
-            failed_nb = final["notebook"].with_name(f"{job.playbook}.failed.ipynb")
-            if staged["notebook"].is_file():
-                failed_nb.parent.mkdir(parents=True, exist_ok=True)
-                staged["notebook"].replace(failed_nb)
-                result.outputs["notebook"] = str(failed_nb.relative_to(out))
+            result.failing_source = _first_line(exc.source)
+            result.error = f"cell {exc.exec_count}: {exc.ename}: {_first_line(exc.evalue)}"
             return result
+        except Exception as exc:  # noqa: BLE001 - a kernel that died, a cell past --timeout
+            cell = _running_cell(staged["notebook"])
+            if cell is not None:
+                result.failing_cell, result.failing_source = cell
+            where = f"cell {result.failing_cell}: " if result.failing_cell is not None else ""
+            result.error = where + _describe(exc, timeout)
+            return result
+        finally:
+            if km is not None:
+                kernels.release(km)
         from .export import handout_html
 
         atomic_write_text(staged["html"], handout_html(nb, lang=job.lang, title=job.title,
@@ -188,31 +213,66 @@ def run_job(job: Job, out: str | Path, notebook_dir: str | Path | None = None, t
         if missing:
             result.error = f"the notebook did not write: {', '.join(missing)}"
             return result
-        final["notebook"].parent.mkdir(parents=True, exist_ok=True)
-        for kind, path in staged.items():  # each move is atomic; the handout goes last
-            if kind != "html":
-                path.replace(final[kind])
-        staged["html"].replace(final["html"])
-        final["notebook"].with_name(f"{job.playbook}.failed.ipynb").unlink(missing_ok=True)
-        atomic_write_text(_stamp(out, job), job.fingerprint)
         result.status = "ok"
-        result.outputs = {k: str(p.relative_to(out)) for k, p in final.items()}
         return result
-    except Exception as exc:  # a kernel that died, a timeout, a full disk: record it, go on
-        result.error = _describe(exc)
+    except Exception as exc:  # noqa: BLE001 - a full disk, a kernel that never started: record it, go on
+        result.error = _describe(exc, timeout)
         return result
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
-        shutil.rmtree(staging, ignore_errors=True)
 
 
-def _describe(exc: BaseException) -> str:
+def install(job: Job, result: Result, staging: Path, out: Path) -> Result:
+    """Move what `execute` left in `staging` into `out/<slug>/`: each move atomic, the handout last."""
+    final = output_paths(out, job.slug, job.playbook)
+    staged = {kind: staging / p.name for kind, p in final.items()}
+    failed_nb = final["notebook"].with_name(f"{job.playbook}.failed.ipynb")
+    try:
+        final["notebook"].parent.mkdir(parents=True, exist_ok=True)
+        if result.status != "ok":
+            if staged["notebook"].is_file():  # keep the failing notebook (error banner and all)
+                staged["notebook"].replace(failed_nb)
+                result.outputs["notebook"] = str(failed_nb.relative_to(out))
+            return result
+        for kind, path in staged.items():
+            if kind != "html":
+                path.replace(final[kind])
+        staged["html"].replace(final["html"])
+        failed_nb.unlink(missing_ok=True)
+        atomic_write_text(_stamp(out, job), job.fingerprint)
+        result.outputs = {k: str(p.relative_to(out)) for k, p in final.items()}
+    except OSError as exc:
+        result.status, result.error = "failed", _describe(exc)
+    return result
+
+
+def _first_line(text: str | None) -> str:
+    lines = [ln for ln in (text or "").strip().splitlines() if ln.strip()]
+    return lines[0].strip()[:200] if lines else ""
+
+
+def _running_cell(path: Path) -> tuple[int | None, str] | None:
+    """The cell that was executing when a run stopped, from papermill's per-cell metadata."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception:  # noqa: BLE001 - nothing written yet
+        return None
+    started = [c for c in nb.cells if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return None
+    cell = started[-1]
+    return cell.get("execution_count"), _first_line(cell.get("source"))
+
+
+def _describe(exc: BaseException, timeout: float | None = None) -> str:
     name = type(exc).__name__
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = _first_line(str(exc))
     if name in ("DeadKernelError",):
-        return f"the kernel died: {text or 'it stopped responding'}"
+        return "the kernel died (out of memory, a crash or a kill)"
     if name in ("CellTimeoutError", "TimeoutError"):
-        return f"timed out: {text}"
+        return f"timed out: the cell ran past --timeout {timeout:g} s" if timeout else f"timed out: {text}"
     if isinstance(exc, OSError):
         return f"could not write outputs: {exc.strerror or text}"
     return f"{name}: {text}" if text else name + "\n" + traceback.format_exc(limit=3)
