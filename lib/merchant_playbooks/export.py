@@ -128,9 +128,17 @@ def css_string(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _exporter():
-    from nbconvert import HTMLExporter
+    # nbconvert's TemplateExporter, not its HTMLExporter: that one re-parses the finished page with
+    # BeautifulSoup (lower-casing SVG's viewBox, adding alt texts) and wires in JupyterLab's CSS.
+    from nbconvert.exporters import TemplateExporter
 
-    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="handout")
+    class HandoutExporter(TemplateExporter):
+        output_mimetype = "text/html"
+
+        def _file_extension_default(self) -> str:
+            return ".html"
+
+    exporter = HandoutExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="handout")
     exporter.register_filter("strip_xml_prolog", strip_xml_prolog)
     exporter.register_filter("handout_parts", handout_parts)
     exporter.register_filter("css_string", css_string)
