@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..compliance import compliance_section
 from ..loading import PlaybookParams
 from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
+from .compliance import group_sizes, uses
 from .model import MembershipModel, build_model
 from .rfm import SEGMENT_ORDER
 
@@ -304,6 +306,7 @@ def build_plan(params: PlaybookParams) -> Plan:
                                         ("backup", common("table.backup")))))
 
     plan.data = _data(s, model, revenue)
+    compliance_section(plan, uses(s), group_sizes(s))
     return plan
 
 

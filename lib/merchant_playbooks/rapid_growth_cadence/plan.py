@@ -9,10 +9,12 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import pandas as pd
 
 from .. import i18n
+from ..compliance import compliance_section
 from ..loading import PlaybookParams
 from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .calendar import Event
+from .compliance import uses
 from .model import GOALS, CadenceModel, build_model
 
 NS = "rapid_growth_cadence"
@@ -325,6 +327,7 @@ def build_plan(params: PlaybookParams) -> Plan:
         "ladders": {k: [{c: r[c] for c in ("step", "sku", "event_price", "stock_needed")} for _, r in lad.iterrows()]
                     for k, lad in model.ladders.items() if len(lad)},
     }
+    compliance_section(plan, uses(s, model.events))
     return plan
 
 
