@@ -78,6 +78,8 @@ def notebook(plan, svgs: dict, sections=("goal", "mechanics", "audience")) -> nb
             "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0},
             "text/plain": "HBox(children=(IntSlider(value=8),))"})]),
         new_code_cell("df", outputs=[_html_output('<div><table class="dataframe"><tr><td>raw frame</td></tr></table></div>')]),
+        new_code_cell("show.panel(params, plan)", outputs=[_html_output(
+            '<div class="mp-panel"><input type="range"> explore panel</div>')]),
         new_code_cell("alt.Chart(df)", outputs=[_html_output(
             '<div id="altair-viz"></div><script src="https://cdn.jsdelivr.net/npm/vega@5"></script>')]),
         new_code_cell("1/0", outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
@@ -103,7 +105,7 @@ def visible_text(page: str) -> str:
 def test_handout_keeps_only_cover_sections_and_charts(plans, cut_chart_svg):
     page = export(plans["en"], cut_chart_svg)
     for stray in ("DeprecationWarning", "Figure size", "HBox", "widget-view", "raw frame", "cdn.jsdelivr",
-                  "ZeroDivisionError", "Traceback", "debug output", "Consultant notes", "show.section",
+                  "ZeroDivisionError", "Traceback", "debug output", "explore panel", "Consultant notes", "show.section",
                   "import warnings", "In&nbsp;[", "jp-InputPrompt"):
         assert stray not in page, stray
     assert "<script" not in page.lower()

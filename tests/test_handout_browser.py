@@ -33,22 +33,21 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 A4_POINTS = (595.3, 841.9)
 
 
-def _samples() -> list[Path]:
-    if os.environ.get("HANDOUT_SAMPLES") == "all":
-        return sorted(PARAMS.glob("*.yaml"))
-    return [PARAMS / name for name in SAMPLES.values()]
+ALL = os.environ.get("HANDOUT_SAMPLES") == "all"
+BARGAINING = "first_event_bargaining"
 
 
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory):
-    """A real batch run of the bargaining playbook over the sample merchants, into a tmp folder."""
+    """A real batch run into a tmp folder: the bargaining playbook for one merchant per language
+    (or, with HANDOUT_SAMPLES=all, every sample merchant's playbooks)."""
     out = tmp_path_factory.mktemp("handouts") / "out"
-    proc = subprocess.run([sys.executable, "-m", "merchant_playbooks.cli", "run", *map(str, _samples()), "--out",
-                           str(out), "--playbook", "first_event_bargaining", "-j", "2"],
-                          check=False, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    inputs = [str(PARAMS)] if ALL else [*(str(PARAMS / name) for name in SAMPLES.values()), "--playbook", BARGAINING]
+    proc = subprocess.run([sys.executable, "-m", "merchant_playbooks.cli", "run", *inputs, "--out", str(out),
+                           "-j", "2"], check=False, capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    handouts = sorted(out.glob("*/first_event_bargaining.html"))
-    assert len(handouts) == len(_samples())
+    handouts = sorted(out.glob("*/*.html"))
+    assert len(handouts) >= (len(list(PARAMS.glob("*.yaml"))) if ALL else len(SAMPLES))
     return out, handouts
 
 
@@ -120,7 +119,7 @@ def test_handouts_render_every_chart_without_console_errors_or_network(chromium,
                 return {w: box.width, h: box.height, marks: svg.querySelectorAll('path, rect, line, circle').length,
                         text: [...svg.querySelectorAll('text')].map(t => t.textContent).join(' ')};
             })""")
-            assert len(charts) >= 3, path
+            assert len(charts) >= (3 if path.stem == BARGAINING else 1), path
             for chart in charts:
                 assert chart["w"] > 200 and chart["h"] > 100 and chart["marks"] > 5 and chart["text"].strip(), chart
             assert o.errors == [] and o.network == [], (path, o.errors, o.network)
@@ -168,7 +167,8 @@ def test_phone_width_has_no_page_level_horizontal_scrolling(chromium, handouts):
             }""")
             assert layout["scroll"] <= layout["inner"] == PHONE["width"], (path, layout)
             assert layout["sticking"] == [], (path, layout["sticking"][:5])
-            assert layout["scrollBoxes"] >= 1  # the wide tables scroll inside their own box instead
+            if path.stem == BARGAINING:  # its decision table is wider than a phone: it scrolls in its own box
+                assert layout["scrollBoxes"] >= 1
             assert layout["font"] >= 14
             assert all(right <= PHONE["width"] for right in layout["charts"])
             if path == handouts[0] or _lang(path) != _lang(handouts[0]):
@@ -222,8 +222,9 @@ def test_portfolio_index_opens_offline_and_links_every_output(chromium, batch):
         assert o.errors == [] and o.network == []
         assert o.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         hrefs = o.page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
-        assert o.page.locator("article.merchant").count() == len(handouts)
-        assert o.page.locator(".stage:not(.none)").count() == len(handouts)
+        merchants = len({h.parent for h in handouts})
+        assert o.page.locator("article.merchant").count() == merchants
+        assert o.page.locator(".stage:not(.none)").count() == merchants
         o.page.set_viewport_size(DESKTOP)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         o.page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)

@@ -3,7 +3,7 @@
 Uses our own nbconvert template (`templates/handout`): our own stylesheet inline,
 charts as inline SVG, nothing fetched from the network. The handout shows only
 what the library renders for the merchant — the cover, the plan's sections (HTML
-from `render.py`, whose root element carries an `mp-` class) and charts (SVG or
+from `render.py`, recognised by its root element's class) and charts (SVG or
 PNG) — so code, prompts, consultant notes, warnings, stderr, widget placeholders
 and text reprs such as `<Figure size 640x480>` never reach it.
 """
@@ -24,7 +24,8 @@ from .render import contents_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>)?\s*(<!DOCTYPE[^>]*>)?\s*", re.DOTALL)
-_OURS = re.compile(r'^\s*<(header|section|div|nav|aside)\b[^>]*\bclass="mp-')
+# the root elements render.py writes for the merchant (not, say, a widget panel's mp-panel-*)
+_OURS = re.compile(r'^\s*<(header|section|div)\s+class="mp-(cover|section|kpis|table-wrap|rules|callout)\b')
 _SECTION = re.compile(r'^\s*<section\b[^>]*\bdata-section="([^"]*)"[^>]*>\s*<h2>(.*?)</h2>', re.DOTALL)
 _CONTENTS = re.compile(r'<nav class="mp-contents">.*?</nav>', re.DOTALL)
 _SCRIPT = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
