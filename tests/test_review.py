@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -288,3 +289,16 @@ def test_batch_handout_with_a_review_is_self_contained_in_chinese(tmp_path):
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", html)
     plan_json = yaml.safe_load((out / result.outputs["plan"]).read_text(encoding="utf-8"))
     assert set(plan_json["review"]["new_followers"]) >= {"p10", "p50", "p90", "actual", "variance"}
+
+
+def test_daily_band_from_draws_per_day_or_from_totals_spread_over_the_days():
+    days = [START + timedelta(days=i) for i in range(4)]
+    rng = np.random.default_rng(0)
+    per_day = rng.poisson(20, size=(500, 4)).astype(float)
+    totals = per_day.sum(axis=1)
+    band = review.daily_band({"visits": per_day, "sales": totals * 50}, days, profile=[1, 1, 1, 2])
+    visits = band[band["metric"] == "visits"]
+    assert list(visits["date"]) == days and (visits["p10"] <= visits["p50"]).all()
+    sales = band[band["metric"] == "sales"]
+    assert sales["p50"].sum() == pytest.approx(float(np.median(totals * 50)))
+    assert sales["p50"].iloc[3] == pytest.approx(2 * sales["p50"].iloc[0])

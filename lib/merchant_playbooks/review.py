@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -64,6 +64,9 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @dataclass(frozen=True)
 class Metric:
     """A daily metric the playbook forecasts and the actuals CSV may carry (the column's name is `key`).
+
+    It must be a flow that adds up over days (views, orders, new members, sales),
+    not a level (members so far, active share): totals are sums of days.
 
     `base` names the metrics this one is a share or multiple of in the funnel
     (summed when several), e.g. orders ← completions; it is how the review reads
@@ -113,6 +116,29 @@ class ReviewSpec:
 
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
+
+
+def daily_band(draws: Mapping[str, np.ndarray], days: Sequence[date],
+               profile: Sequence[float] | None = None) -> pd.DataFrame:
+    """The tidy daily band a `ReviewSpec` needs, from a playbook's Monte Carlo draws.
+
+    Each metric is either (draws, days) — one value per day — or (draws,) campaign
+    totals, spread over the days by `profile` (weights; even by default), for
+    models that forecast totals only.
+    """
+    n = len(days)
+    weights = np.ones(n) if profile is None else np.asarray(profile, dtype=float)
+    weights = weights / weights.sum()
+    rows = []
+    for metric, arr in draws.items():
+        arr = np.asarray(arr, dtype=float)
+        per_day = arr if arr.ndim == 2 else arr[:, None] * weights[None, :]
+        if per_day.shape[1] != n:
+            raise ValueError(f"{metric}: {per_day.shape[1]} days of draws for {n} days")
+        p10, p50, p90 = np.percentile(per_day, [10, 50, 90], axis=0)
+        rows += [{"date": d, "day": i + 1, "metric": metric, "p10": float(p10[i]), "p50": float(p50[i]),
+                  "p90": float(p90[i])} for i, d in enumerate(days)]
+    return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------ reading the actuals
@@ -546,6 +572,7 @@ __all__ = [
     "align",
     "build_review",
     "check_actuals",
+    "daily_band",
     "label",
     "pivot",
     "read_actuals",
