@@ -56,7 +56,8 @@ def test_cadence_uses_come_from_weekly_activities_and_event_schemes():
                               "events": ["spring_festival", "double_11", "mid_autumn"]})
     assert rgc.event_schemes(plain) == ["full_reduction", "gift_with_purchase", "ladder_price"]
     assert rgc.uses(plain) == []
-    live = plain.model_validate({**plain.model_dump(), "weekly_activities": [{"weekday": "sat", "activity": "live_stream"}],
+    live = plain.model_validate({**plain.model_dump(),
+                                 "weekly_activities": [{"weekday": "sat", "activity": "live_stream"}],
                                  "event_settings": {"double_11": {"schemes": ["group_buy", "bundle"]}}})
     assert rgc.uses(live) == [("coupon", "mini_program"), ("coupon", "wechat_group"),
                               *[("group_buy", c) for c in rgc.EVENT_CHANNELS]]
@@ -181,7 +182,8 @@ def test_membership_params_change_what_is_flagged(tmp_path):
     group = rows[("group_size", "wechat_group")]
     assert group["status"] == "restricted" and group["size"] == 150 and "实名" in group["advice"]
     table = plan.tables["compliance"]
-    assert set(table["status_label"]) <= {"允许", "有条件允许", "禁止"} and "有条件允许" in set(table["status_label"])
+    labels = set(table["status_label"])
+    assert labels <= {"允许", "有条件允许", "禁止"} and "有条件允许" in labels
 
 
 # ---------------------------------------------------------------- validate
