@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PARAMS
+from conftest import PARAMS, ROOT
 
 from merchant_playbooks.cli import main
 
@@ -32,6 +32,7 @@ def batch(tmp_path_factory):
     params = root / "params"
     params.mkdir()
     shutil.copy(PARAMS / "bloom-household.yaml", params)
+    shutil.copytree(ROOT / "data" / "samples", root / "data" / "samples")  # its actuals: ../data/samples/...
     (params / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     out = root / "out"
     proc = subprocess.run([sys.executable, "-m", "merchant_playbooks.cli", "run", str(params), "--out", str(out),
