@@ -149,11 +149,13 @@ def test_handout_is_offline_light_and_names_its_language(plans, cut_chart_svg):
         assert len(page.encode()) < 300_000
 
 
-def test_footer_names_the_generation_date_and_params_file(plans, cut_chart_svg):
+def test_footer_and_printed_cover_name_the_generation_date_and_params_file(plans, cut_chart_svg):
     zh = export(plans["zh"], cut_chart_svg)
     en = export(plans["en"], cut_chart_svg)
     assert re.search(r'<footer class="mp-footer">[^<]*2026年11月23日[^<]*merchant\.yaml', zh)
     assert re.search(r'<footer class="mp-footer">[^<]*23 Nov 2026[^<]*merchant\.yaml', en)
+    # on paper the cover carries it (the last page may be a full-page chart)
+    assert re.search(r'<p class="mp-colophon">[^<]*23 Nov 2026[^<]*merchant\.yaml[^<]*</p></header>', en)
 
 
 def test_merchant_text_is_escaped_everywhere_including_the_print_footer(plans, cut_chart_svg):
@@ -185,7 +187,8 @@ def test_print_and_phone_rules_are_in_the_stylesheet(plans, cut_chart_svg):
 
 def test_chinese_handout_text_has_no_english_left(plans, cut_chart_svg):
     page = export(plans["zh"], cut_chart_svg, sections=tuple(plans["zh"].sections))
-    main = visible_text(page.split('<footer class="mp-footer">')[0].split("<body>", 1)[1])
+    body = re.sub(r'<p class="mp-colophon">.*?</p>', "", page.split('<footer class="mp-footer">')[0])
+    main = visible_text(body.split("<body>", 1)[1])  # the colophon names our tool and the params file
     assert not LATIN_WORD.findall(main), sorted(set(LATIN_WORD.findall(main)))
 
 

@@ -135,7 +135,7 @@ def test_handout_text_and_charts_are_in_the_merchants_language(chromium, handout
         with Opened(chromium, path, DESKTOP) as o:
             text = o.page.evaluate("""() => {
                 const main = document.querySelector('main').cloneNode(true);
-                main.querySelector('footer').remove();
+                main.querySelectorAll('footer, .mp-colophon').forEach(el => el.remove());
                 return main.textContent;
             }""")
             names = o.page.evaluate("() => document.querySelector('h1.mp-merchant').textContent + ' ' + "
@@ -200,9 +200,10 @@ def test_printing_to_pdf_yields_a4_pages_with_the_cover_alone_on_the_first(chrom
                 charts: [...document.querySelectorAll('.mp-chart')].map(c => getComputedStyle(c).breakInside),
                 newpage: [...document.querySelectorAll('.mp-newpage')].map(s => getComputedStyle(s).breakBefore),
                 scrolling: [...document.querySelectorAll('.mp-table-wrap')].map(w => getComputedStyle(w).overflowX),
+                colophon: getComputedStyle(document.querySelector('.mp-cover .mp-colophon')).display,
             })""")
             pdf = o.page.pdf(prefer_css_page_size=True, print_background=True)
-            assert styles["cover"] == "page"
+            assert styles["cover"] == "page" and styles["colophon"] == "block"  # date and params file on paper
             assert set(styles["charts"]) == {"avoid"} and set(styles["newpage"]) == {"page"}
             assert set(styles["scrolling"]) == {"visible"}  # printed tables show every column
             pages = re.findall(rb"/Type\s*/Page\b(?!s)", pdf)

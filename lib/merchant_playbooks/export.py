@@ -47,7 +47,12 @@ class Part:
         """A section with a chart or a long table starts a new printed page."""
         return bool(self.charts) or "mp-long" in self.html
 
-    def render(self) -> str:
+    def render(self, colophon: str = "") -> str:
+        """The part's HTML; a cover also carries the (escaped) colophon, shown when printed."""
+        if self.kind == "cover" and colophon:
+            body = self.html.rstrip()
+            assert body.endswith("</header>"), "cover HTML ends with its closing tag"
+            return body[: -len("</header>")] + f'<p class="mp-colophon">{colophon}</p></header>'
         if self.kind != "section":
             return self.html
         body = self.html.rstrip()
