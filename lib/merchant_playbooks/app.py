@@ -35,6 +35,7 @@ def page_style():
 def app_notebook(playbook: str, params_file: str | Path, folder: str | Path) -> Path:
     """Write the page's notebook into `folder`: the playbook's code cells with FILE's values injected."""
     import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     from .loading import display_path, load_params
@@ -47,7 +48,7 @@ def app_notebook(playbook: str, params_file: str | Path, folder: str | Path) -> 
     notebook = PLAYBOOKS[playbook].notebook()
     if not notebook.is_file():
         raise UserError(f"{playbook}: no notebook at {notebook}")
-    nb = nbformat.read(notebook, as_version=4)
+    nb = load_notebook_node(str(notebook))  # as papermill reads it (every cell gets its tags list)
     parameters = {"merchant": mp.raw["merchant"], "playbooks": [playbook], playbook: mp.raw.get(playbook) or {},
                   "params_file": str(path.resolve()), "plan_out": ""}
     nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")

@@ -395,7 +395,7 @@ class Explorer:
             return self.last
         plan = self.plan_for(params)
         rules = [block_html(plan, b) for b in rules_blocks(plan, self.spec.rules_section)]
-        spec = self.spec.main_chart(plan).to_dict()
+        spec = self.spec.main_chart(plan).to_dict(validate=False)  # validated when the notebook displays it
         self.last = Update(plan=plan, kpis_html=kpi_cards(plan, plan.headline), rules_html="".join(rules),
                            chart_spec=spec, seconds=time.perf_counter() - started)
         return self.last
@@ -585,6 +585,8 @@ PANEL_CSS = """
 .mp-panel .mp-rules { border: 1.5px dashed #1f6f78; border-radius: 8px; padding: 8px 14px 2px; }
 .mp-panel .mp-rules-title { font-weight: 700; color: #174f55; }
 .mp-panel h5 { margin: 10px 0 4px; font-size: .95em; }
+.mp-panel .mp-lever-label { font-size: .9em; color: #30363d; }
+.mp-panel .widget-readout { min-width: 110px; max-width: none; }
 """
 
 
@@ -613,10 +615,10 @@ class Panel:
                                                   grid_gap="8px 16px", width="100%"))
         self.status = w.HTML()
         self.status.add_class("mp-panel-status")
-        self.save_button = w.Button(description=self.t("button.save"), icon="save", button_style="primary",
+        self.save_button = w.Button(description=self.t("button.save"), button_style="primary",
                                     disabled=explorer.file is None, layout=w.Layout(width="auto"))
         self.save_button.add_class("mp-panel-save")
-        self.reset_button = w.Button(description=self.t("button.reset"), icon="undo",
+        self.reset_button = w.Button(description=self.t("button.reset"),
                                      disabled=explorer.file is None, layout=w.Layout(width="auto"))
         self.reset_button.add_class("mp-panel-reset")
         self.save_button.on_click(lambda _: self.save())
@@ -655,8 +657,9 @@ class Panel:
     def _input(self, c: Control) -> Any:
         w = self.w
         value = self.x.values[c.path]
-        common = {"description": self._label(c), "style": {"description_width": "initial"},
-                  "layout": w.Layout(width="100%")}
+        label = self._label(c)
+        # the label sits above its control: long and Chinese labels never squeeze a slider
+        common = {"tooltip": label, "layout": w.Layout(width="100%")}
         lever = c.lever
         if c.kind in ("int", "float", "share", "money"):
             low, high = _ui_bounds(c, float(value))
@@ -683,7 +686,7 @@ class Panel:
                                      step=lever.step or (0.005 if share else 0.1), continuous_update=False,
                                      readout_format=".1%" if share else ".1f", **common)
         elif c.kind == "bool":
-            box = w.Checkbox(value=bool(value), indent=False, **common)
+            box = w.Checkbox(value=bool(value), indent=False, description=label, **common)
         elif c.kind == "choice":
             options = [(self.t(f"choice.{v}") if i18n.has(f"{NS}.choice.{v}", self.x.lang) else v, v)
                        for v in c.choices]
@@ -696,7 +699,10 @@ class Panel:
         box.add_class("mp-lever-" + c.path.replace(".", "-"))
         box.observe(lambda change, path=c.path: self.changed(path, change["new"]), names="value")
         self.inputs[c.path] = box
-        return box
+        if c.kind == "bool":
+            return box
+        return w.VBox([w.HTML(f"<span class='mp-lever-label'>{_esc(label)}</span>"), box],
+                      layout=w.Layout(width="100%", margin="0 0 4px 0"))
 
     # -- reacting
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ import pandas as pd
 from scipy import special
 
 from ..montecarlo import Band, draw_all, generator
+from ..schema import Range
 from .schema import Section
 
 CENT = Decimal("0.01")
@@ -153,20 +155,42 @@ class Simulation:
 
 
 def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simulation:
-    """Vectorised over draws and N: day by day, with helpers' own bargains feeding the next day."""
-    rng = generator(s.seed)
-    sims, days = s.simulations, s.duration_days
-    r = draw_all(rng, s.uncertain(), sims)
+    """Vectorised over draws and N: day by day, with helpers' own bargains feeding the next day.
+
+    Two runs of one campaign function: every N for the totals (the decision table), and
+    the chosen N alone for its daily series and sell-out day. Both are cached on what
+    they depend on, so a live panel that moves the helpers needed, a price, the budget
+    or the dates re-runs only the one-column pass (arrays are read-only to keep the
+    cache honest). Same numbers as one pass: each column's arithmetic is its own.
+    """
+    key = _campaign_key(s, fans)
+    n_values = np.asarray(n_values)
+    totals, _, completion, _, rates = _campaign(key, tuple(int(n) for n in n_values), False)
+    _, daily, _, sold_out, _ = _campaign(key, (int(chosen),), True)
+    return Simulation(n_values, dict(totals), dict(daily), completion, sold_out, dict(rates))  # cache-owned arrays
+
+
+def _campaign_key(s: Section, fans: int) -> tuple:
+    """Everything a campaign run depends on, hashable."""
+    ranges = tuple((name, r.low, r.high) for name, r in sorted(s.uncertain().items()))
+    return (s.seed, s.simulations, ranges, int(fans), s.external_views, s.duration_days, s.stock, s.forced_follow)
+
+
+@functools.lru_cache(maxsize=8)
+def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
+    """(totals, daily, completion, sold-out day, rates) for the N in `n_values`; daily only with `keep_days`."""
+    seed, sims, ranges, fans, external_views, days, stock, forced_follow = key
+    rng = generator(seed)
+    r = draw_all(rng, {name: Range(low=low, high=high) for name, low, high in ranges}, sims)
     n_values = np.asarray(n_values)
     k = len(n_values)
     tail = helper_tail(r["helpers_mean"], r["helpers_dispersion"], int(n_values.max()))
     complete = completion_rate(tail, n_values)  # (sims, k)
     used = expected_helpers_used(tail, n_values)  # (sims, k)
-    follow = np.ones(sims) if s.forced_follow else r["follow_rate"]
+    follow = np.ones(sims) if forced_follow else r["follow_rate"]
     appeal = (REFERENCE_HELPERS / n_values[None, :]) ** r["difficulty_elasticity"][:, None]  # (sims, k)
 
-    seed_views = (fans * r["reach_rate"] * r["views_per_fan"] + s.external_views)[:, None] * launch_profile(days)
-    c = int(np.searchsorted(n_values, chosen))
+    seed_views = (fans * r["reach_rate"] * r["views_per_fan"] + external_views)[:, None] * launch_profile(days)
     # A day's bargains: its seed views × attempt rate, plus yesterday's helpers (who saw the
     # product page) × helper attempt rate, all scaled by the N's appeal. Helpers, completions,
     # orders and followers are fixed multiples of the day's bargains, so only bargains and
@@ -175,18 +199,18 @@ def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simula
     spread = appeal * used * r["helper_attempt_rate"][:, None]  # bargains per bargain yesterday
     per_order = complete * r["order_rate"][:, None]  # orders per bargain
     attempts_total, views_total = np.zeros((sims, k)), np.zeros((sims, k))
-    daily_attempts, daily_views = np.zeros((sims, days)), np.zeros((sims, days))
+    daily_attempts, daily_views = (np.zeros((sims, days)), np.zeros((sims, days))) if keep_days else (None, None)
     ordered = np.zeros((sims, k))
     sold_out = np.full(sims, -1)
     yesterday = np.zeros((sims, k))  # yesterday's bargains
     share = np.empty((sims, k))
     for d in range(days):
-        seed = seed_views[:, d : d + 1]
-        views = seed + used * yesterday
-        attempts = start * seed + spread * yesterday
+        seed_day = seed_views[:, d : d + 1]
+        views = seed_day + used * yesterday
+        attempts = start * seed_day + spread * yesterday
         wanted = attempts * per_order
         # once stock runs out the event closes: the day runs only for the share still in stock
-        left = np.maximum(s.stock - ordered, 0)
+        left = np.maximum(stock - ordered, 0)
         share.fill(1.0)
         np.divide(left, wanted, out=share, where=wanted > left)
         attempts *= share
@@ -194,22 +218,25 @@ def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simula
         ordered += wanted * share
         attempts_total += attempts
         views_total += views
-        daily_attempts[:, d] = attempts[:, c]
-        daily_views[:, d] = views[:, c]
-        sold_out[(ordered[:, c] >= s.stock - 1e-9) & (sold_out < 0)] = d
+        if keep_days:
+            daily_attempts[:, d] = attempts[:, 0]
+            daily_views[:, d] = views[:, 0]
+            sold_out[(ordered[:, 0] >= stock - 1e-9) & (sold_out < 0)] = d
         yesterday = attempts
     to_followers = (r["new_share"] * follow)[:, None]
 
     def by_metric(attempts: np.ndarray, views: np.ndarray, col: slice | int) -> dict[str, np.ndarray]:
         u, done, order = used[:, col], complete[:, col], per_order[:, col]
-        if isinstance(col, int):  # a daily series of the chosen N: columns are days
+        if isinstance(col, int):  # a daily series of one N: columns are days
             u, done, order = u[:, None], done[:, None], order[:, None]
         return {"views": views, "attempts": attempts, "helpers": attempts * u, "completions": attempts * done,
                 "orders": attempts * order, "new_followers": attempts * (1 + u) * to_followers}
 
     totals = by_metric(attempts_total, views_total, slice(None))
-    daily = by_metric(daily_attempts, daily_views, c)
-    return Simulation(n_values, totals, daily, complete, sold_out, r)
+    daily = by_metric(daily_attempts, daily_views, 0) if keep_days else {}
+    for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values()):
+        arr.flags.writeable = False
+    return totals, daily, complete, sold_out, r
 
 
 # ------------------------------------------------------------------ economics and the decision
@@ -328,13 +355,13 @@ def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, barga
 
 
 def daily_table(s: Section, sim: Simulation) -> pd.DataFrame:
-    rows = []
-    for metric in METRICS:
-        p10, p50, p90 = np.percentile(sim.daily[metric], [10, 50, 90], axis=0)
-        for d in range(s.duration_days):
-            rows.append({"date": s.start_date + timedelta(days=d), "day": d + 1, "metric": metric,
-                         "p10": float(p10[d]), "p50": float(p50[d]), "p90": float(p90[d])})
-    return pd.DataFrame(rows)
+    """Tidy daily bands: date, day, metric, p10, p50, p90 (metric by metric, day by day)."""
+    days = s.duration_days
+    bands = np.percentile(np.stack([sim.daily[m] for m in METRICS]), [10, 50, 90], axis=1)  # (3, metrics, days)
+    dates = [s.start_date + timedelta(days=d) for d in range(days)]
+    return pd.DataFrame({"date": dates * len(METRICS), "day": np.tile(np.arange(1, days + 1), len(METRICS)),
+                         "metric": np.repeat(METRICS, days), "p10": bands[0].ravel(), "p50": bands[1].ravel(),
+                         "p90": bands[2].ravel()})
 
 
 def build_model(s: Section, fans: int, budget: Decimal) -> BargainModel:

@@ -1,0 +1,141 @@
+"""The live panel in a real browser: `playbooks app` (Voilà) on localhost, driven by headless Chromium.
+
+Starts the app on a copy of the Bloom sample, opens the page, moves the
+"helpers needed" slider with the keyboard, waits for the headline KPIs and the
+published rules to change, clicks "Save to params" and checks the YAML file:
+one line changed, every comment kept. Chromium is Debian's (`/usr/bin/chromium`,
+installed with apt when missing); Playwright drives it and never downloads a
+browser. The server runs in its own process group and is always killed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PARAMS, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+START_TIMEOUT = 120  # seconds for Voilà to listen
+PAGE_TIMEOUT = 240  # seconds for the notebook to run and the panel to appear (a busy 2-core machine)
+# Voilà's lab template links Font Awesome from a CDN (its bundle carries the font anyway): nothing else may leave
+KNOWN_EXTERNAL = re.compile(r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/")
+
+
+def ensure_chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        subprocess.run("apt-get update -qq && apt-get install -y -qq chromium", shell=True, check=True,
+                       timeout=900, capture_output=True)
+    assert Path(CHROMIUM).exists(), "Debian's chromium could not be installed"
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"playbooks app exited early:\n{log.read_text()[-3000:]}"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"playbooks app did not listen on {port} within {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def app(tmp_path):
+    """`playbooks app first_event_bargaining` on a tmp copy of the Bloom sample; yields (url, params file)."""
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)  # the sample's actuals CSV
+    params = tmp_path / "params" / "bloom.yaml"
+    shutil.copyfile(PARAMS / "bloom-household.yaml", params)
+    port = free_port()
+    log = tmp_path / "app.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "VOILA_", "MERCHANT_PLAYBOOKS"))}
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "merchant_playbooks.cli", "app", "first_event_bargaining",
+                                 "--params", str(params), "--port", str(port), "--no-browser"],
+                                stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=env, start_new_session=True)
+    try:
+        wait_listening(port, proc, log)
+        yield f"http://127.0.0.1:{port}/", params, log
+    finally:
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):  # Voilà and its kernel: the whole group
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def test_move_a_control_see_the_kpis_change_and_save_to_params(app):
+    from playwright.sync_api import sync_playwright
+
+    url, params, log = app
+    original = params.read_text(encoding="utf-8")
+    external: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=ensure_chromium(), headless=True, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 1000})
+
+            def local_only(route) -> None:
+                if route.request.url.startswith(url.rstrip("/")):
+                    route.continue_()
+                else:
+                    external.append(route.request.url)
+                    route.abort()
+
+            context.route(re.compile(r"^https?://"), local_only)
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT * 1000)
+            kpis = page.locator(".mp-panel-kpis")
+            kpis.locator("[data-kpi='new_followers'] .mp-kpi-p50").wait_for(timeout=PAGE_TIMEOUT * 1000)
+            rules = page.locator(".mp-panel-rules")
+            before = kpis.inner_text()
+            assert "8 friends" in rules.inner_text()
+
+            handle = page.locator(".mp-lever-helpers_needed .noUi-handle")
+            handle.focus()
+            handle.press("ArrowRight")  # 8 -> 9 helpers needed
+            page.wait_for_function("b => document.querySelector('.mp-panel-kpis').innerText !== b", arg=before)
+            page.wait_for_function("() => document.querySelector('.mp-panel-rules').innerText.includes('9 friends')")
+            after = kpis.inner_text()
+            assert after != before
+            # a harder target: fewer bargains finish
+            finish = [re.search(r"Finish rate\s+([\d.]+)%", text) for text in (before, after)]
+            assert float(finish[1].group(1)) < float(finish[0].group(1))
+
+            page.get_by_role("button", name="Save to params").click()
+            page.locator(".mp-panel-status", has_text="Saved 1 change").wait_for()
+        except Exception:
+            print(f"--- playbooks app log ---\n{log.read_text()[-4000:]}")  # shown by pytest on failure
+            raise
+        finally:
+            browser.close()
+
+    saved = params.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(original.splitlines(), saved.splitlines(), strict=True) if a != b]
+    assert changed == [("  helpers_needed: 8", "  helpers_needed: 9")]
+    assert [ln for ln in original.splitlines() if "#" in ln] == [ln for ln in saved.splitlines() if "#" in ln]
+    assert all(KNOWN_EXTERNAL.match(u) for u in external), external
