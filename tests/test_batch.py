@@ -195,7 +195,7 @@ def test_progress_bar_shows_done_failures_elapsed_and_eta(monkeypatch):
     bar.bar.refresh()
     text = err.getvalue()
     bar.close()
-    assert "failed   b/first_event_bargaining (1.0s): cell 3: ValueError: boom" in text
+    assert "failed  b/first_event_bargaining (1.0s): cell 3: ValueError: boom" in text
     assert "playbooks: 2/3" in text and "1 failed" in text and "elapsed" in text and "left" in text
 
 

@@ -117,7 +117,7 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="nb", desc="playbooks", file=sys.stderr, dynamic_ncols=True,
-                            smoothing=0.1, bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {postfix} "
+                            smoothing=0.1, bar_format="{desc}: {n_fmt}/{total_fmt} {bar}{postfix} "
                                                       "[{elapsed} elapsed, {remaining} left]")
             self.bar.set_postfix_str("0 failed")
 

@@ -10,6 +10,8 @@ notebook is recorded and the others go on.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
 import time
@@ -185,17 +187,23 @@ def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = Non
             kwargs["km"] = km
         else:
             kwargs["cwd"] = str(notebook.parent)
+        engine = _engine()
         try:
+            # one write at the end (or with the error banner), not two per cell: papermill's default
+            # re-serialises and re-validates the growing notebook ~70 times, seconds per notebook
             nb = pm.execute_notebook(
                 str(notebook), str(staged["notebook"]), parameters=parameters, kernel_name="python3",
-                progress_bar=False, log_output=False, execution_timeout=timeout, **kwargs,
+                progress_bar=False, log_output=False, execution_timeout=timeout, engine_name=engine.name,
+                request_save_on_cell_execute=False, **kwargs,
             )
+            engine.current = None
         except PapermillExecutionError as exc:
             result.failing_cell = exc.exec_count
             result.failing_source = _first_line(exc.source)
             result.error = f"cell {exc.exec_count}: {exc.ename}: {_first_line(exc.evalue)}"
             return result
         except Exception as exc:  # noqa: BLE001 - a kernel that died, a cell past --timeout
+            engine.save_partial(staged["notebook"])
             cell = _running_cell(staged["notebook"])
             if cell is not None:
                 result.failing_cell, result.failing_source = cell
@@ -244,6 +252,33 @@ def install(job: Job, result: Result, staging: Path, out: Path) -> Result:
     except OSError as exc:
         result.status, result.error = "failed", _describe(exc)
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def _engine():  # papermill's nbclient engine, keeping hold of the notebook it runs
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class BatchEngine(NBClientEngine):
+        """Remembers the notebook being run, so a run that stops half way can still be saved."""
+
+        name = "merchant_playbooks_batch"
+        current = None
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            cls.current = nb_man
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+        @classmethod
+        def save_partial(cls, path: Path) -> None:
+            if cls.current is not None:
+                with contextlib.suppress(Exception):  # nothing worth keeping
+                    write_ipynb(cls.current.nb, str(path))
+                cls.current = None
+
+    papermill_engines.register(BatchEngine.name, BatchEngine)
+    return BatchEngine
 
 
 def _first_line(text: str | None) -> str:

@@ -1,0 +1,299 @@
+"""`make bench`: how fast `playbooks run` is against the naive CLI loop, and that its memory stays flat.
+
+    python -m tests.bench            # from the project root (what `make bench` runs)
+
+Prints one `name value` line per figure:
+
+    notebooks <n> (<merchants> merchants x <playbooks> playbooks: ...)
+    naive_s_per_notebook <s>         # `papermill` CLI + `jupyter nbconvert --to html --no-input`, one by one
+    batch_s_per_notebook <s>         # `playbooks run -j 2`, wall clock, start-up included
+    batch_speedup <ratio>            # naive / batch (target: at least 4 on 2 cores)
+    notebook_cells_s_per_notebook <s>  # the notebooks' own cell time, summed from papermill's metadata
+    floor_kernel_start_s <s>         # a bare kernel, started until it answers
+    floor_import_s <s>               # the library's imports and first chart render in that kernel
+    peak_rss_mb_<n>_merchants <MB>   # the batch's process tree (batch, workers, kernel server, kernels)
+    peak_pss_mb_<n>_merchants <MB>   # the same, shared pages counted once
+    memory_growth <ratio>            # peak PSS at the largest size / at the smallest
+    ...                              # then every tests/bench_*.py's main() (membership, widgets)
+
+Settings (environment): BENCH_MERCHANTS (8), BENCH_JOBS (2), BENCH_MEMORY_MERCHANTS ("20,60";
+empty to skip), BENCH_NAIVE_MAX (all: how many notebooks the naive loop runs; its time per
+notebook is what is compared).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = ROOT / "params"
+NOTEBOOKS = ROOT / "playbooks"
+BIN = Path(sys.executable).parent
+
+
+def emit(name: str, value: object) -> None:
+    print(f"{name} {value}", flush=True)
+
+
+# ------------------------------------------------------------------ the batch of merchants
+
+
+def _absolute_data_paths(section: object, base: Path) -> object:
+    """Data files named relative to the sample's params file, made absolute for the copies."""
+    from merchant_playbooks.outputs import DATA_SUFFIXES
+
+    if isinstance(section, dict):
+        return {k: _absolute_data_paths(v, base) for k, v in section.items()}
+    if isinstance(section, list):
+        return [_absolute_data_paths(v, base) for v in section]
+    if isinstance(section, str) and section.lower().endswith(DATA_SUFFIXES) and not Path(section).is_absolute():
+        candidate = (base / section).resolve()
+        return str(candidate) if candidate.is_file() else section
+    return section
+
+
+def sample_sections() -> tuple[list[dict], dict[str, dict]]:
+    """Every valid sample merchant block, and one valid sample section per playbook that has a notebook."""
+    from merchant_playbooks import PLAYBOOK_NAMES
+    from merchant_playbooks.errors import ParamsError
+    from merchant_playbooks.loading import load_params
+
+    merchants: list[dict] = []
+    sections: dict[str, dict] = {}
+    for path in sorted(PARAMS.glob("*.yaml")):
+        try:
+            load_params(path)
+        except ParamsError:
+            continue  # a sample being rewritten by someone: use the others
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        merchants.append(data["merchant"])
+        for name in PLAYBOOK_NAMES:
+            if name in data and name not in sections and (NOTEBOOKS / f"{name}.ipynb").is_file():
+                sections[name] = _absolute_data_paths(data[name], path.parent)
+    return merchants, sections
+
+
+def build_batch(folder: Path, n: int, only: list[str] | None = None) -> tuple[list[Path], list[str]]:
+    """`n` merchants, each with every playbook that validates for it, replicated from the samples."""
+    from merchant_playbooks.errors import ParamsError
+    from merchant_playbooks.loading import load_params
+
+    merchants, sections = sample_sections()
+    names = [p for p in sections if not only or p in only]
+    folder.mkdir(parents=True, exist_ok=True)
+    files, used = [], set()
+    for i in range(n):
+        merchant = dict(merchants[i % len(merchants)], id=f"bench-{i:03d}",
+                        name=f"{merchants[i % len(merchants)]['name']} #{i}")
+        data = {"merchant": merchant, "playbooks": names, **{p: sections[p] for p in names}}
+        path = folder / f"bench-{i:03d}.yaml"
+        for _ in range(len(names)):  # drop a playbook this merchant block does not validate with
+            path.write_text(yaml.safe_dump(json.loads(json.dumps(data, default=str)), allow_unicode=True,
+                                           sort_keys=False), encoding="utf-8")
+            try:
+                load_params(path)
+                break
+            except ParamsError as exc:
+                bad = [p for p in data["playbooks"] if p in str(exc)]
+                if not bad:
+                    raise
+                data["playbooks"] = [p for p in data["playbooks"] if p not in bad]
+                for p in bad:
+                    data.pop(p, None)
+        files.append(path)
+        used |= set(data["playbooks"])
+    return files, sorted(used)
+
+
+def jobs_of(files: list[Path]) -> list[tuple[Path, str]]:
+    return [(f, p) for f in files for p in yaml.safe_load(f.read_text(encoding="utf-8"))["playbooks"]]
+
+
+# ------------------------------------------------------------------ the two sides
+
+
+def naive_loop(jobs: list[tuple[Path, str]], out: Path) -> float:
+    """What a consultant's shell loop does: papermill CLI, then nbconvert CLI, per notebook."""
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for params, playbook in jobs:
+        stem = out / f"{params.stem}.{playbook}"
+        subprocess.run([str(BIN / "papermill"), str(NOTEBOOKS / f"{playbook}.ipynb"), f"{stem}.ipynb",
+                        "-f", str(params), "-p", "params_file", str(params), "-p", "plan_out", str(stem),
+                        "--cwd", str(NOTEBOOKS), "--no-progress-bar"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", f"{stem}.ipynb"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def batch_run(params: Path, out: Path, jobs: int, memory: bool = False) -> tuple[float, dict]:
+    """`playbooks run -j N` as a user runs it; optionally sampling the process tree's memory."""
+    cmd = [sys.executable, "-m", "merchant_playbooks.cli", "run", str(params), "--out", str(out),
+           "-j", str(jobs), "--force", "--no-progress"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peaks = {"rss": 0.0, "pss": 0.0}
+    sampler = None
+    if memory:
+        sampler = threading.Thread(target=_sample_memory, args=(proc.pid, peaks), daemon=True)
+        sampler.start()
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - started
+    if sampler:
+        sampler.join(timeout=5)
+    if proc.returncode != 0:
+        print(output[-3000:], file=sys.stderr)
+        raise SystemExit(f"playbooks run failed (exit {proc.returncode})")
+    return seconds, peaks
+
+
+def _sample_memory(pid: int, peaks: dict) -> None:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    while root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
+        rss = pss = 0
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        for p in procs:
+            try:
+                info = p.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        peaks["rss"] = max(peaks["rss"], rss / 2**20)
+        peaks["pss"] = max(peaks["pss"], pss / 2**20)
+        time.sleep(0.2)
+
+
+def cells_seconds(out: Path) -> list[float]:
+    """Each notebook's own execution time: papermill's per-cell durations, summed."""
+    import nbformat
+
+    totals = []
+    for path in out.glob("*/*.ipynb"):
+        if path.name.endswith(".failed.ipynb"):
+            continue
+        nb = nbformat.read(str(path), as_version=4)
+        totals.append(sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in nb.cells))
+    return totals
+
+
+def floor() -> tuple[float, float]:
+    """A bare kernel's start, then the library's imports and a first chart in it (what pre-warming hides)."""
+    from jupyter_client.manager import start_new_kernel
+    from merchant_playbooks.kernels import warm_modules
+
+    code = (f"from merchant_playbooks.kernels import import_quietly, first_render\n"
+            f"import_quietly({warm_modules()!r})\nfirst_render()")
+    starts, imports = [], []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        km, kc = start_new_kernel(kernel_name="python3", cwd=str(NOTEBOOKS), stderr=subprocess.DEVNULL)
+        t1 = time.perf_counter()
+        try:
+            kc.execute_interactive(code, timeout=300, output_hook=lambda msg: None)
+            t2 = time.perf_counter()
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        starts.append(t1 - t0)
+        imports.append(t2 - t1)
+    return min(starts), min(imports)
+
+
+# ------------------------------------------------------------------ main
+
+
+def speed(tmp: Path) -> None:
+    n = int(os.environ.get("BENCH_MERCHANTS", "8"))
+    workers = int(os.environ.get("BENCH_JOBS", "2"))
+    files, used = build_batch(tmp / "params", n)
+    jobs = jobs_of(files)
+    emit("notebooks", f"{len(jobs)} ({n} merchants x {len(used)} playbooks: {', '.join(used)})")
+    start, imports = floor()
+    emit("floor_kernel_start_s", f"{start:.2f}")
+    emit("floor_import_s", f"{imports:.2f}")
+    emit("floor_s_per_notebook", f"{start + imports:.2f}")
+
+    naive_jobs = jobs[: int(os.environ.get("BENCH_NAIVE_MAX") or len(jobs))]
+    naive = naive_loop(naive_jobs, tmp / "naive") / len(naive_jobs)
+    emit("naive_s_per_notebook", f"{naive:.2f}")
+    seconds, _ = batch_run(tmp / "params", tmp / "batch", workers)
+    summary = json.loads((tmp / "batch" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["ok"] == len(jobs), summary["counts"]
+    ours = seconds / len(jobs)
+    emit("batch_s_per_notebook", f"{ours:.2f}  (-j {workers}, {seconds:.1f} s for {len(jobs)})")
+    emit("batch_speedup", f"{naive / ours:.2f}")
+    cells = cells_seconds(tmp / "batch")
+    emit("notebook_cells_s_per_notebook", f"{statistics.mean(cells):.2f}")
+    emit("batch_overhead_s_per_notebook",
+         f"{ours - statistics.mean(cells) / workers:.2f}  (wall per notebook minus cells / workers)")
+
+
+def memory(tmp: Path) -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_MEMORY_MERCHANTS", "20,60").split(",") if s.strip()]
+    if not sizes:
+        return
+    _, sections = sample_sections()
+    one = ["first_event_bargaining"] if "first_event_bargaining" in sections else list(sections)[:1]
+    workers = int(os.environ.get("BENCH_JOBS", "2"))
+    peaks = {}
+    for size in sizes:
+        folder = tmp / f"mem{size}"
+        build_batch(folder / "params", size, only=one)
+        seconds, peak = batch_run(folder / "params", folder / "out", workers, memory=True)
+        peaks[size] = peak
+        emit(f"peak_rss_mb_{size}_merchants", f"{peak['rss']:.0f}  ({size} notebooks of {one[0]} in {seconds:.0f} s)")
+        emit(f"peak_pss_mb_{size}_merchants", f"{peak['pss']:.0f}")
+        shutil.rmtree(folder, ignore_errors=True)
+    if len(sizes) > 1:
+        emit("memory_growth", f"{peaks[max(sizes)]['pss'] / peaks[min(sizes)]['pss']:.2f}  "
+                              f"(peak PSS, {max(sizes)} vs {min(sizes)} merchants; flat is ~1)")
+
+
+def others() -> None:
+    """Every other tests/bench_*.py with a main(): membership, widget_update_ms, ..."""
+    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(f"_bench_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+            if hasattr(module, "main"):
+                module.main()
+        except Exception as exc:  # noqa: BLE001 - another playbook's bench must not hide ours
+            print(f"{path.name}: failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="playbooks-bench-"))
+    try:
+        emit("machine", f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+        speed(tmp)
+        memory(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    others()
+
+
+if __name__ == "__main__":
+    main()
