@@ -29,5 +29,6 @@ def test_stage_and_playbook(merchant, stage, playbook):
 
 def test_reasons_read_in_both_languages_with_the_numbers():
     d = diagnose(MerchantSection(name="Shop", fans=0, budget=0))
-    assert "0 followers" in d.text("en") and "Traffic comes first" in d.text("en")
+    assert "0 followers" in d.text("en") and "traffic comes first" in d.text("en")
+    assert d.text("en").count(". ") == 0 and d.text("en").endswith(".")
     assert "粉丝 0 人" in d.text("zh")

@@ -55,7 +55,9 @@ class Diagnosis:
     def text(self, lang: str) -> str:
         from .i18n import t
 
-        reasons = " ".join(t(f"common.diagnosis.{r.key}", lang, **r.values) for r in self.reasons)
+        # one sentence: the stage, then its reasons as clauses
+        sep = t("common.diagnosis.separator", lang)
+        reasons = sep.join(t(f"common.diagnosis.{r.key}", lang, **r.values) for r in self.reasons)
         return t("common.diagnosis.summary", lang, stage=t(f"common.stage.{self.stage}", lang), reasons=reasons)
 
     def to_dict(self, lang: str = "en") -> dict:
