@@ -26,6 +26,7 @@ import contextlib
 import functools
 import json
 import os
+import queue
 import select
 import signal
 import socket
@@ -468,18 +469,29 @@ class KernelPool:
         raise RuntimeError(f"could not start a kernel ({self.attempts} attempts): {error}")
 
     async def _ready(self, pending: _Pending) -> None:
+        """The kernel answers on its shell channel (and, spawned, has finished its warm-up).
+
+        Shell only: a full `wait_for_ready` also waits 0.2 s for IOPub to fall quiet, which
+        nbclient does anyway when it connects.
+        """
         kc = pending.warm_client
         if kc is None:
             kc = pending.km.client()
-            kc.start_channels()
+            kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            await kc.wait_for_ready(timeout=self.start_timeout)
-            if pending.warm_id:
-                deadline = time.monotonic() + self.start_timeout
-                while True:
-                    msg = await kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
-                    if msg["parent_header"].get("msg_id") == pending.warm_id:
-                        break
+            wanted = pending.warm_id or kc.kernel_info()
+            deadline = time.monotonic() + self.start_timeout
+            while True:
+                if not await pending.km.is_alive():
+                    raise RuntimeError("the kernel exited while starting")
+                try:
+                    msg = await kc.get_shell_msg(timeout=0.5)
+                except queue.Empty:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("the kernel did not answer") from None
+                    continue
+                if msg["parent_header"].get("msg_id") == wanted:
+                    return
         finally:
             kc.stop_channels()
 
