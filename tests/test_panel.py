@@ -77,6 +77,8 @@ def test_a_lever_narrows_the_slider_but_never_widens_the_schema():
     assert panel._ui_bounds(narrow, 55) == (1, 55)  # the file's value is always reachable
     with pytest.raises(KeyError):
         resolve(Lever("helpers_wanted", "audience"), section_model)
+    with pytest.raises(TypeError, match="optional"):
+        resolve(Lever("group_buy.price", "product"), section_model)  # None: halfway between floor and price
     with pytest.raises(ValueError):
         Lever("stock", "somewhere")
 

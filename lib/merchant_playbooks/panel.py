@@ -165,7 +165,6 @@ class Control:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
-    range_type: type | None = None
 
     @property
     def path(self) -> str:
@@ -207,6 +206,8 @@ def resolve(lever: Lever, section_model: type[StrictModel]) -> Control:
     parts = lever.path.split(".")
     model = MerchantSection if parts[0] == "merchant" else section_model
     info = _field_info(model, parts[1:] if parts[0] == "merchant" else parts)
+    if type(None) in typing.get_args(info.annotation):
+        raise TypeError(f"lever {lever.path}: an optional field (None means 'work it out') is not a lever")
     ann = _unwrap(info.annotation)
     low = high = None
     for meta in info.metadata:
@@ -220,7 +221,7 @@ def resolve(lever: Lever, section_model: type[StrictModel]) -> Control:
             high = float(meta.lt) - (0.01 if ann is Decimal else 1 if ann is int else 1e-9)
     if isinstance(ann, type) and issubclass(ann, Range):
         low, high = ann.bounds()
-        return Control(lever, "range", low, high, range_type=ann)
+        return Control(lever, "range", low, high)
     if typing.get_origin(ann) is typing.Literal:
         return Control(lever, "choice", choices=tuple(typing.get_args(ann)))
     kinds = {Decimal: "money", bool: "bool", int: "int", date: "date", str: "text"}
