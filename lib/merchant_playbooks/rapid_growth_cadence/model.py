@@ -76,6 +76,7 @@ class CadenceModel:
     discount_cost: Band  # price cuts given away on ladder products, all discount events
     fixed_cost: Decimal
     holidays: dict[date, str] = field(default_factory=dict)
+    sim: Simulation | None = None  # the daily sales draws (the review's plan band)
 
     @property
     def discount_events(self) -> list[cal.Event]:
@@ -256,6 +257,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=ladders,
         daily_targets=daily, monthly=monthly, event_table=pd.DataFrame(rows), annual=annual, reach=reach,
         discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
+        sim=sim,
     )
 
 

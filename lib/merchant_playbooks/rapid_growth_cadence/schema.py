@@ -194,6 +194,11 @@ class Section(StrictModel):
     fixed_cost_per_event: Annotated[
         Money, Field(description="posters, ads and tools for one discount event")
     ] = Decimal(800)
+    actuals: Annotated[
+        str | None,
+        Field(description="after (part of) the year: daily actuals CSV (date, traffic, orders, sales, "
+              "new_members; any subset, any days), relative to this file; adds the Review section"),
+    ] = None
     seed: Seed = 17
     simulations: Simulations = 2000
 
