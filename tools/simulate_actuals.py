@@ -20,6 +20,7 @@ the metrics in funnel order, each with its base, and the plan's daily P10/P50/P9
 3. `--shock-days K`: K days in the middle lose 65% of their root traffic (a link
    blocked, a post that did not go out): the review should flag them.
    `--missing-days K`: K days in the middle are left out of the file (not reported).
+   `--until YYYY-MM-DD`: the campaign so far (a year plan reviewed after its first months).
 
 The params' own `actuals:` is ignored: the plan is rebuilt without it.
 """
@@ -30,6 +31,7 @@ import argparse
 import dataclasses
 import importlib
 import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -115,8 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shock-days", type=int, default=1, help="days that lose most of their traffic (flagged)")
     ap.add_argument("--missing-days", type=int, default=1, help="days left out of the file (not reported)")
     ap.add_argument("--out", type=Path, help="default: data/samples/<merchant>-<playbook>-actuals.csv")
+    ap.add_argument("--until", type=date.fromisoformat, help="last day reported (YYYY-MM-DD): a review mid-way, "
+                    "e.g. the first three months of a year plan")
     args = ap.parse_args(argv)
     plan, _, spec = plan_without_actuals(args.params, args.playbook)
+    if args.until:
+        spec = dataclasses.replace(spec, daily=spec.daily[pd.to_datetime(spec.daily["date"]).dt.date <= args.until])
     table = simulate(spec, args.seed, args.shock_days, args.missing_days)
     out = args.out or ROOT / "data" / "samples" / f"{plan.slug}-{args.playbook}-actuals.csv"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import i18n
 from .errors import DataFileError
 from .loading import display_path
 from .plan import Plan, jsonable
@@ -411,9 +412,12 @@ def variance_table(aligned: pd.DataFrame, spec: ReviewSpec) -> pd.DataFrame:
 
 
 def label(plan: Plan, metric: str) -> str:
-    """A metric's name in the merchant's language: the plan's KPI label."""
+    """A metric's name in the merchant's language: the plan's KPI label, else `review.metric.<name>`."""
     k = plan.kpis.get(metric)
-    return k.label if k else metric.replace("_", " ")
+    if k:
+        return k.label
+    key = f"{NS}.metric.{metric}"
+    return i18n.t(key, plan.language) if i18n.has(key, plan.language) else metric.replace("_", " ")
 
 
 def pivot(aligned: pd.DataFrame, column: str) -> pd.DataFrame:

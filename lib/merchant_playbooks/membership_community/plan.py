@@ -16,6 +16,7 @@ from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .compliance import group_sizes, uses
 from .model import MembershipModel, build_model
+from .review import add_review
 from .rfm import SEGMENT_ORDER
 
 NS = "membership_community"
@@ -307,6 +308,8 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     plan.data = _data(s, model, revenue)
     compliance_section(plan, uses(s), group_sizes(s))
+    # -- review after the campaign: plan vs actual, ranges for the next plan (only with actuals:)
+    add_review(plan, params)
     return plan
 
 

@@ -173,6 +173,11 @@ class Section(StrictModel):
     winback_count: Annotated[int, Field(ge=1, le=1000, description="at-risk customers listed for win-back")] = 20
     community: Community = Community()
     camp: Camp = Camp()
+    actuals: Annotated[
+        str | None,
+        Field(description="after the sale: daily actuals CSV (date, joined, store_visits, store_buyers, "
+              "online_buyers, sales; any subset), relative to this file; adds the Review section"),
+    ] = None
     seed: Seed = 11
     simulations: Simulations = 4000
 

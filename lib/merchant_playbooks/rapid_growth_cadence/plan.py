@@ -16,6 +16,7 @@ from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, T
 from .calendar import Event
 from .compliance import uses
 from .model import GOALS, CadenceModel, build_model
+from .review import add_review
 
 NS = "rapid_growth_cadence"
 
@@ -328,6 +329,8 @@ def build_plan(params: PlaybookParams) -> Plan:
                     for k, lad in model.ladders.items() if len(lad)},
     }
     compliance_section(plan, uses(s, model.events))
+    # -- review after the campaign: plan vs actual, ranges for the next plan (only with actuals:)
+    add_review(plan, params)
     return plan
 
 

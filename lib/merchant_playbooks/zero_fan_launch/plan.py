@@ -15,6 +15,7 @@ from ..montecarlo import Band, bands_by_column
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .compliance import uses
 from .model import DAILY, LOWER_IS_BETTER, ZeroFanModel, build_model, mean_points
+from .review import add_review
 from .schema import CRITERIA
 
 NS = "zero_fan_launch"
@@ -272,6 +273,8 @@ def build_plan(params: PlaybookParams) -> Plan:
         "k_factor_day2": k_first,
         "k_factor_last_day": k_last,
     }
+    # -- review after the campaign: plan vs actual, ranges for the next plan (only with actuals:)
+    add_review(plan, params)
     return plan
 
 

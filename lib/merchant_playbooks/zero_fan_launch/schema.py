@@ -179,6 +179,11 @@ class Section(StrictModel):
     scores: Annotated[MechanicScores, Field(description="override the mechanic table's 1–5 scores")] = (
         MechanicScores()
     )
+    actuals: Annotated[
+        str | None,
+        Field(description="after the campaign: daily actuals CSV (date, shares, views, reached, helpers, "
+              "participants, new_fans; any subset), relative to this file; adds the Review section"),
+    ] = None
     seed: Seed = 7
     simulations: Simulations = 4000
 

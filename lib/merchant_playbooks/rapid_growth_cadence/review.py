@@ -1,0 +1,96 @@
+"""What the activity calendar reviews after (part of) the year, and which rates it re-estimates.
+
+The actuals CSV (`actuals:` in the section) has a `date` column and any of the
+model's daily metrics — the funnel, in order:
+
+    traffic (shop visits) → orders → sales (money), new_members ← orders
+
+A year plan is reviewed as it goes: the file may hold only the first months.
+The review then covers the year up to the last day reported (`so_far`): the goal
+is the sales planned until then; days not reported before it are listed and
+left out of the totals. The table and the
+chart go month by month (`period="month"`), not 365 rows.
+
+The plan's daily band comes from the model's daily sales draws (`model.sim`):
+orders are sales / average order value, traffic is orders / conversion rate,
+new members are orders × new-member rate, each draw with its own rates.
+
+Rates re-estimated (see `review.RateRule`): `conversion_rate` ← orders / traffic;
+`new_member_rate` ← new_members / orders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pandas as pd
+
+from .. import review
+from ..loading import PlaybookParams, display_path
+from ..plan import Plan
+from .model import year_days
+
+NS = "rapid_growth_cadence"
+
+METRICS = (
+    review.Metric("traffic"),
+    review.Metric("orders", ("traffic",)),
+    review.Metric("sales", ("orders",), kind="money"),
+    review.Metric("new_members", ("orders",)),
+)
+
+
+def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
+    """The calendar's review: its funnel, goal (the year's sales) and the two rates it re-estimates."""
+    s, model = params.section, plan.model
+    sales = model.sim.sales  # (draws, days)
+    orders = sales / float(model.average_order_value)
+    rates = model.sim.rates
+    daily = review.daily_band({
+        "traffic": orders / rates["conversion_rate"][:, None],
+        "orders": orders,
+        "sales": sales,
+        "new_members": orders * rates["new_member_rate"][:, None],
+    }, year_days(s.year))
+    return review.ReviewSpec(
+        section=NS,
+        metrics=METRICS,
+        daily=daily,
+        ranges={"conversion_rate": s.conversion_rate, "new_member_rate": s.new_member_rate},
+        rates=(
+            review.RateRule("conversion_rate", "orders"),
+            review.RateRule("new_member_rate", "new_members"),
+        ),
+        goal="sales",
+        goal_target=plan.kpis["sales"].band.p50,
+        chart=("traffic", "orders", "sales", "new_members"),
+        checklist={"channels": ("traffic",), "process": ("orders",), "customer_experience": ("new_members",)},
+        period="month",
+    )
+
+
+def so_far(s: review.ReviewSpec, last: date) -> review.ReviewSpec:
+    """The spec of the year up to `last`: the plan's days until then, and the sales they were to bring."""
+    band = s.daily[pd.to_datetime(s.daily["date"]).dt.date <= last]
+    target = float(band.loc[band["metric"] == "sales", "p50"].sum())
+    return dataclasses.replace(s, daily=band, goal_target=target)
+
+
+def add_review(plan: Plan, params: PlaybookParams) -> None:
+    """Add the review section when the section names an actuals file (nothing otherwise).
+
+    A year is reviewed up to the last day the file reports: the goal is the plan's
+    sales up to then, not the whole year's (days left out before it are still listed)."""
+    if not params.section.actuals:
+        return
+    full = spec(plan, params)
+    path = params.data_path(params.section.actuals)
+    days = sorted(review.plan_band(full.daily)["date"].unique())
+    shown = display_path(path)
+    seen = review.read_actuals(path, tuple(m.key for m in METRICS), days[0], days[-1], shown).table.index
+    last = max(seen) if len(seen) else days[-1]
+    review.add_review(plan, so_far(full, last), path, shown)
+
+
+__all__ = ["METRICS", "add_review", "so_far", "spec"]
