@@ -25,7 +25,7 @@ from merchant_playbooks.panel import (
     update_yaml,
 )
 from merchant_playbooks.render import block_html, kpi_cards
-from merchant_playbooks.schema import Range
+from merchant_playbooks.schema import Range, StrictModel
 
 PB = "first_event_bargaining"
 
@@ -77,8 +77,13 @@ def test_a_lever_narrows_the_slider_but_never_widens_the_schema():
     assert panel._ui_bounds(narrow, 55) == (1, 55)  # the file's value is always reachable
     with pytest.raises(KeyError):
         resolve(Lever("helpers_wanted", "audience"), section_model)
+    assert resolve(Lever("group_buy.price", "product"), section_model).kind == "optional"
+
+    class Odd(StrictModel):
+        when: date | None = None
+
     with pytest.raises(TypeError, match="optional"):
-        resolve(Lever("group_buy.price", "product"), section_model)  # None: halfway between floor and price
+        resolve(Lever("when", "dates"), Odd)
     with pytest.raises(ValueError):
         Lever("stock", "somewhere")
 
@@ -167,6 +172,24 @@ def test_save_adds_keys_the_file_did_not_have_at_the_end_of_its_section(params_f
     assert "  helpers_mean: [4, 9.5]\n" in text and "  cut_style: random\n" in text
     assert text.index("seed: 7") < text.index("cut_style: random")  # appended, nothing reordered
     assert load_params(params_file).sections[PB].cut_style == "random"
+
+
+def test_an_optional_field_is_a_text_box_where_empty_means_auto(params_file):
+    before = params_file.read_text(encoding="utf-8")
+    x = explorer(params_file, levers=(*load_spec(PB).levers, Lever("group_buy.price", "rewards", unit="money")))
+    assert x.values["group_buy.price"] is None
+    assert x.set("group_buy.price", "150").ok
+    assert x.set("group_buy.price", "cheap").problems == [
+        "first_event_bargaining.group_buy.price = 'cheap' must be an amount (a number)"]
+    x.set("group_buy.price", "149.5")
+    assert x.save() == ["group_buy.price"]
+    text = params_file.read_text(encoding="utf-8")
+    assert text.endswith("group_buy:\n    price: 149.50\n")
+    assert load_params(params_file).sections[PB].group_buy.price == Decimal("149.50")
+    x.set("group_buy.price", "")  # back to auto: the key goes
+    assert x.save() == ["group_buy.price"]
+    assert load_params(params_file).sections[PB].group_buy.price is None
+    assert params_file.read_text(encoding="utf-8") == before
 
 
 def test_reset_returns_to_the_file_values(params_file):

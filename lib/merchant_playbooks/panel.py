@@ -161,7 +161,7 @@ class Control:
     """A lever resolved against the params schema: its kind and the bounds the schema allows."""
 
     lever: Lever
-    kind: str  # money | int | float | share | range | bool | choice | date | text
+    kind: str  # money | int | float | share | range | bool | choice | date | text | optional
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
@@ -206,9 +206,12 @@ def resolve(lever: Lever, section_model: type[StrictModel]) -> Control:
     parts = lever.path.split(".")
     model = MerchantSection if parts[0] == "merchant" else section_model
     info = _field_info(model, parts[1:] if parts[0] == "merchant" else parts)
-    if type(None) in typing.get_args(info.annotation):
-        raise TypeError(f"lever {lever.path}: an optional field (None means 'work it out') is not a lever")
     ann = _unwrap(info.annotation)
+    if type(None) in typing.get_args(info.annotation):
+        # None means "work it out from the data": a text box, empty for None, parsed by the schema
+        if ann in (bool, int, float, Decimal) or typing.get_origin(ann) is typing.Literal:
+            return Control(lever, "optional")
+        raise TypeError(f"lever {lever.path}: no control for an optional {ann!r}")
     low = high = None
     for meta in info.metadata:
         if isinstance(meta, at.Ge):
@@ -333,6 +336,9 @@ class Explorer:
             return round(float(value), 6)
         if control.kind == "int" and value is not None:
             return int(value)
+        if control.kind == "optional":  # the text as typed; the schema parses it ("" is None: auto)
+            text = "" if value is None else str(value).strip()
+            return text or None
         return value
 
     # -- validation through the schema, then the plan
@@ -418,10 +424,17 @@ class Explorer:
         self.values.update(self.file_values())
         return self.update()
 
-    def changes(self) -> list[Control]:
-        """The levers whose value differs from the file's."""
-        saved = self.file_values()
-        return [c for c in self.controls if not _same(self.values[c.path], saved[c.path])]
+    def current(self) -> dict[str, Any]:
+        """The levers' values as the schema reads them (raises ParamsError when it rejects one)."""
+        params, problems = self.validated()
+        if problems:
+            raise ParamsError(str(self.file or self.params.source), problems)
+        return {c.path: self._typed(params, c) for c in self.controls}
+
+    def changes(self) -> dict[str, Any]:
+        """The levers whose value differs from the file's, with their values."""
+        saved, now = self.file_values(), self.current()
+        return {c.path: now[c.path] for c in self.controls if not _same(now[c.path], saved[c.path])}
 
     def save(self) -> list[str]:
         """Write the changed values into the params file, comments and order kept; the paths written.
@@ -431,14 +444,10 @@ class Explorer:
         """
         if self.file is None:
             raise ValueError("no params file")
-        _, problems = self.validated()
-        if problems:
-            raise ParamsError(str(self.file), problems)
         changed = self.changes()
         if not changed:
             return []
-        text = update_yaml(self.file.read_text(encoding="utf-8"), self.playbook,
-                           {c.path: self.values[c.path] for c in changed})
+        text = update_yaml(self.file.read_text(encoding="utf-8"), self.playbook, changed)
         tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
         try:
             tmp.write_text(text, encoding="utf-8")
@@ -446,7 +455,7 @@ class Explorer:
             os.replace(tmp, self.file)
         finally:
             tmp.unlink(missing_ok=True)
-        return [c.path for c in changed]
+        return list(changed)
 
 
 def _key(params: PlaybookParams) -> str:
@@ -491,14 +500,22 @@ def update_yaml(text: str, playbook: str, values: dict[str, Any]) -> str:
     for path, value in values.items():
         parts = path.split(".")
         keys = parts if parts[0] == "merchant" else [playbook, *parts]
-        node = doc
+        node, parents = doc, []
         for name in keys[:-1]:
             if node.get(name) is None:
                 from ruamel.yaml.comments import CommentedMap
 
                 node[name] = CommentedMap()
+            parents.append((node, name))
             node = node[name]
-        node[keys[-1]] = _yaml_value(value, node.get(keys[-1]))
+        if value is None:  # "auto": the schema's default works it out, so the key goes (and sections left empty)
+            node.pop(keys[-1], None)
+            for parent, name in reversed(parents):
+                if parent[name]:
+                    break
+                del parent[name]
+        else:
+            node[keys[-1]] = _yaml_value(value, node.get(keys[-1]))
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
@@ -694,6 +711,8 @@ class Panel:
             box = w.Dropdown(options=options, value=value, **common)
         elif c.kind == "date":
             box = w.DatePicker(value=value, **common)
+        elif c.kind == "optional":
+            box = w.Text(value=_text(value), placeholder=self.t("auto"), continuous_update=False, **common)
         else:
             box = w.Text(value=str(value), continuous_update=False, **common)
         box.add_class("mp-lever")
@@ -756,6 +775,8 @@ class Panel:
                     if hasattr(box, "max") and value > box.max:
                         box.max = value
                     box.value = float(value) if c.kind == "money" else value
+                elif c.kind == "optional":
+                    box.value = _text(value)
                 else:
                     box.value = value
         finally:
@@ -789,6 +810,15 @@ def chart_svg(spec: dict | None) -> str:
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     svg = data.get("image/svg+xml", "")
     return f'<figure class="mp-chart">{svg}</figure>' if svg else ""
+
+
+def _text(value: Any) -> str:
+    """An optional value in its text box: empty for None (auto), `true`/`false` as YAML writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _esc(text: object) -> str:
