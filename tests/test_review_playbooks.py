@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import PARAMS
 from merchant_playbooks.loading import PlaybookParams, load_params
 from merchant_playbooks.plan import write_plan_files
@@ -34,7 +35,7 @@ CASES = {
 RAPID_DAYS = 90  # a year plan reviewed after its first quarter
 
 
-def params_for(playbook: str, actuals: str | None, simulations: int = 300) -> PlaybookParams:
+def params_for(playbook: str, actuals: str | None, simulations: int = 200) -> PlaybookParams:
     sample = load_params(PARAMS / CASES[playbook][0]).for_playbook(playbook)
     section = sample.section.model_copy(update={"actuals": actuals, "simulations": simulations})
     return dataclasses.replace(sample, section=section)
@@ -83,8 +84,9 @@ def test_actuals_equal_to_the_p50_series_give_zero_variance_and_the_planned_cent
         assert r["estimate"] == pytest.approx(planned.centre, rel=1e-9), name
         assert r["next"][0] <= r["estimate"] <= r["next"][1] and r["days"] == len(table)
     assert summary["flagged_days"] == [] and summary["missing_days"] == []
-    # the goal is the P50 of the total; the sum of daily P50s is within a percent or so of it
-    assert summary["goal"]["actual"] == pytest.approx(summary["goal"]["target"], rel=0.02)
+    # the goal is the P50 of the total; the sum of daily P50s is close to it (a fission campaign's
+    # days are skewed: a few percent apart with 200 draws)
+    assert summary["goal"]["actual"] == pytest.approx(summary["goal"]["target"], rel=0.05)
     assert summary["days_planned"] == len(table)  # a partial year is reviewed up to its last day reported
     json.dumps(plan.data["review"], allow_nan=False)  # no NaN, not even for the school with no fans nor budget
     json.dumps({k: v for k, v in summary.items() if k != "goal"}, allow_nan=False)
@@ -116,6 +118,15 @@ def test_sample_merchant_reviews_its_sample_actuals_in_plan_json(playbook, tmp_p
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["review"] and all(math.isfinite(k["actual"]) for k in data["review"].values())
     assert data["review_summary"]["days_reported"] > 0
+    # the next campaign's block pastes into the section (nested where the rates are) and validates
+    pasted = yaml.safe_load(data["review_summary"]["next_params"])[playbook]
+    section = sample.section.model_dump(mode="json", exclude={"actuals"})
+    for key, value in pasted.items():
+        section[key] = {**section[key], **value} if isinstance(value, dict) else value
+    type(sample.section).model_validate(section)
+    leaves = {k for k, v in pasted.items() if not isinstance(v, dict)} | {
+        k for v in pasted.values() if isinstance(v, dict) for k in v}
+    assert leaves == CASES[playbook][1]
 
 
 def test_without_actuals_there_is_no_review():

@@ -412,7 +412,12 @@ def variance_table(aligned: pd.DataFrame, spec: ReviewSpec) -> pd.DataFrame:
 
 
 def label(plan: Plan, metric: str) -> str:
-    """A metric's name in the merchant's language: the plan's KPI label, else `review.metric.<name>`."""
+    """A metric's name in the merchant's language: `review.metric.<playbook>.<name>` when the KPI's own label
+    does not fit a day-by-day review (e.g. "Sales over the year"), else the plan's KPI label, else
+    `review.metric.<name>`."""
+    own = f"{NS}.metric.{plan.playbook}.{metric}"
+    if i18n.has(own, plan.language):
+        return i18n.t(own, plan.language)
     k = plan.kpis.get(metric)
     if k:
         return k.label

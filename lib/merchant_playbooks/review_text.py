@@ -28,12 +28,14 @@ def next_params_yaml(review: Review, lang: str) -> str:
     """The params lines a consultant pastes into the next campaign's section: each re-estimated
     range, with the days of data behind it and the range it replaces."""
     estimated = [r for r in review.rates if r.estimated]
-    lines = [f"{review.spec.section}:",
-             "  # " + i18n.t(f"{NS}.learn.yaml_head", lang, start=review.start.isoformat(),
-                             end=review.end.isoformat())]
-    width = max((len(f"  {r.name}: [{_num(r.low)}, {_num(r.high)}]") for r in estimated), default=0)
+    path = review.spec.section.split(".")  # "section.sub": rates nested under a sub-section
+    pad = "  " * len(path)
+    lines = [f"{'  ' * i}{key}:" for i, key in enumerate(path)]
+    lines.append(pad + "# " + i18n.t(f"{NS}.learn.yaml_head", lang, start=review.start.isoformat(),
+                                     end=review.end.isoformat()))
+    width = max((len(f"{pad}{r.name}: [{_num(r.low)}, {_num(r.high)}]") for r in estimated), default=0)
     for r in estimated:
-        entry = f"  {r.name}: [{_num(r.low)}, {_num(r.high)}]"
+        entry = f"{pad}{r.name}: [{_num(r.low)}, {_num(r.high)}]"
         note = i18n.t(f"{NS}.learn.yaml_note", lang, days=r.days,
                       planned=f"[{_num(r.planned.low)}, {_num(r.planned.high)}]")
         lines.append(f"{entry.ljust(width)}  # {note}")
@@ -310,7 +312,7 @@ def review_section(plan: Plan, review: Review) -> Section:
             ("change", f.t("learn.change")), ("next", f.t("learn.next")), ("days", f.t("learn.days"))),
             formats=(("days", "count"),)))
         if any(r.estimated for r in review.rates):
-            blocks.append(Para(f.t("learn.paste", section=spec.section)))
+            blocks.append(Para(f.t("learn.paste", section=spec.section.split(".")[0])))
             blocks.append(Code(next_params_yaml(review, lang)))
         kept = [name for name in spec.ranges if name not in {r.name for r in review.rates if r.estimated}]
         if kept:

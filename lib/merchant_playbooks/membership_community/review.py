@@ -36,6 +36,9 @@ METRICS = (
 # How a total spreads over the sale's days (our assumption, no source gives one): the
 # opening day and the last day draw twice an ordinary day (launch posts, "last chance").
 OPENING, CLOSING = 2.0, 2.0
+# the community block's rates the sale's funnel runs on (the camp's and the lottery's are not in the file)
+COMMUNITY_RATES = ("join_rate", "referral_rate", "active_rate", "store_visit_rate", "visit_conversion",
+                   "online_buy_rate")
 
 
 def profile(days: int) -> list[float]:
@@ -53,10 +56,10 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
     days = [d for d in event_dates(s) if s.start_date <= d <= s.event_end]
     daily = review.daily_band({m.key: draws[m.key] for m in METRICS}, days, profile(len(days)))
     return review.ReviewSpec(
-        section=NS,
+        section=f"{NS}.community",  # the rates live in the section's community: block
         metrics=METRICS,
         daily=daily,
-        ranges=s.uncertain(),
+        ranges={name: getattr(s.community, name) for name in COMMUNITY_RATES},
         rates=(
             review.RateRule("join_rate", "joined"),
             review.RateRule("store_visit_rate", "store_visits"),

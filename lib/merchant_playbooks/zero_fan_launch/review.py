@@ -63,7 +63,8 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
         section=NS,
         metrics=METRICS,
         daily=model.daily[model.daily["metric"] != "k_factor"],
-        ranges=s.uncertain(),
+        # the section's own ranges (partners' join rates sit in their partner entries)
+        ranges={k: v for k, v in s.uncertain().items() if not k.startswith("partner_")},
         rates=(
             review.RateRule("shares_per_participant_day", "shares"),
             review.RateRule("views_per_share", "views"),
