@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from importlib import resources
 
@@ -73,10 +73,12 @@ def money(amount: Decimal | float, currency: str = "CNY", lang: str = "en", *, w
     value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
     sign = "-" if value < 0 else ""
     value = abs(value)
-    if wan and lang == "zh" and value >= 100_000:
-        return f"{sign}{symbol}{(value / 10_000).quantize(Decimal('0.1'), ROUND_HALF_UP):,}万"
-    q = Decimal(1).scaleb(-decimals) if decimals else Decimal(1)
-    return f"{sign}{symbol}{value.quantize(q, ROUND_HALF_UP):,}"
+    with localcontext() as ctx:  # quantize needs every digit: a huge forecast can pass the default 28
+        ctx.prec = max(ctx.prec, value.adjusted() + decimals + 2)
+        if wan and lang == "zh" and value >= 100_000:
+            return f"{sign}{symbol}{(value / 10_000).quantize(Decimal('0.1'), ROUND_HALF_UP):,}万"
+        q = Decimal(1).scaleb(-decimals) if decimals else Decimal(1)
+        return f"{sign}{symbol}{value.quantize(q, ROUND_HALF_UP):,}"
 
 
 def number(value: float, decimals: int = 0) -> str:

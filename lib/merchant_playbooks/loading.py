@@ -119,7 +119,12 @@ def read_yaml(path: Path, source: str | None = None) -> Any:
         raise ParamsError(
             source, [Problem("", f"is not valid YAML: {what}{where}", line=mark.line + 1 if mark else None)]
         ) from None
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python refuses ints of more than 4300 digits
+            raise ParamsError(source, [Problem("", "has a number with thousands of digits; no field takes one "
+                                                   "that large")]) from None
+        raise ParamsError(source, [Problem("", f"is not valid YAML: {exc}")]) from None
+    except (YAMLError, TypeError, RecursionError) as exc:
         raise ParamsError(source, [Problem("", f"is not valid YAML: {exc}")]) from None
 
 
@@ -142,12 +147,29 @@ def _yaml():  # noqa: ANN202
     return yaml
 
 
-def plain(value: Any) -> Any:
+# A params file holds a few hundred values; YAML aliases (*name) repeat a value without
+# repeating its text, so a few lines of nested aliases can stand for billions of them.
+MAX_VALUES = 100_000
+
+
+class TooManyValues(ValueError):
+    pass
+
+
+def plain(value: Any, _count: list[int] | None = None) -> Any:
     """ruamel's round-trip objects → plain Python with dates as ISO text (JSON-safe)."""
+    count = _count if _count is not None else [0]
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise TooManyValues(MAX_VALUES)
+    tag = getattr(getattr(value, "tag", None), "value", None)
+    if tag and tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+        # An explicit tag (!!python/object/apply:..., !secret) is refused, on a list or section too.
+        raise TypeError("tag " + tag.replace("tag:yaml.org,2002:", "!!"))
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, count) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, count) for v in value]
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -162,8 +184,7 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, str):
         return str(value)
-    # An explicit tag (e.g. !!python/object) is refused rather than constructed.
-    raise TypeError(type(value).__name__)
+    raise TypeError(type(value).__name__)  # e.g. !!binary (bytes), !!set
 
 
 def _line_of(node: Any, loc: tuple) -> int | None:
@@ -192,6 +213,7 @@ _FRIENDLY = {
     "int_parsing": "must be a whole number",
     "int_type": "must be a whole number",
     "int_from_float": "must be a whole number",
+    "int_parsing_size": "is too large",
     "float_parsing": "must be a number",
     "float_type": "must be a number",
     "decimal_parsing": "must be an amount (a number)",
@@ -281,6 +303,8 @@ def validate_section(
         for err in exc.errors(include_url=False):
             loc = tuple(p for p in err["loc"] if p not in ("function-after[_ordered(), Range]",))
             loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+            if err["type"] == "extra_forbidden" and loc[-1:] != err["loc"][-1:]:
+                loc = (*loc, err["loc"][-1])  # the unknown key itself, whatever it looks like (e.g. "a[1]")
             dotted = ".".join(str(p) for p in (prefix, *loc) if p != "")
             line = (_line_of(tree, loc) if tree is not None else None) or line
             if err["type"] == "extra_forbidden":
@@ -315,10 +339,13 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
     """Validate parsed params; raise ParamsError listing every problem."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise ParamsError(source, [Problem("", "must be a set of sections (merchant:, playbooks:, ...), "
-                                               f"got {type(data).__name__}")])
+        got = "a list" if isinstance(data, list) else "text" if isinstance(data, str) else type(data).__name__
+        raise ParamsError(source, [Problem("", f"must be a set of sections (merchant:, playbooks:, ...), got {got}")])
     try:
         raw = plain(data)
+    except TooManyValues:
+        raise ParamsError(source, [Problem("", f"has more than {MAX_VALUES} values once its aliases (*name) are "
+                                               "expanded; write the values out")]) from None
     except TypeError as exc:
         raise ParamsError(source, [Problem("", f"contains a value of an unsupported YAML type ({exc}); "
                                                "use plain numbers, text, dates, lists and sections")]) from None

@@ -181,6 +181,8 @@ def read_actuals(path: Path | str, metrics: tuple[str, ...], start: date, end: d
         raise DataFileError(source, [f"is empty; expected a header line: date,{','.join(metrics)}"]) from None
     except pd.errors.ParserError as exc:
         raise DataFileError(source, [f"is not a readable CSV file: {str(exc).strip()}"]) from None
+    except OSError as exc:  # no permission, a file on a drive that went away
+        raise DataFileError(source, [f"cannot be read: {exc.strerror}"]) from None
     if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
         extra = "line 1: the rows have one value more than the header (a trailing comma, or a column without a name)"
         raise DataFileError(source, [extra])

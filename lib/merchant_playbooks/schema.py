@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .errors import Problem
 
@@ -22,9 +22,33 @@ class StrictModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_written_as_dates(cls, value: Any, info: ValidationInfo) -> Any:
+        """Pydantic reads a number (or digits in quotes) as seconds since 1970: `start_date: 0`
+        would silently be 1 Jan 1970 and `start_date: 20261201` a date "with a time"."""
+        if _numeric(value) or (isinstance(value, list | tuple) and any(map(_numeric, value))):
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and _mentions_date(field.annotation):
+                raise ValueError("must be a date written YYYY-MM-DD")
+        return value
+
     def check(self) -> list[Problem]:
         """Cross-field rules; return problems with field names relative to this section."""
         return []
+
+
+_DIGITS = re.compile(r"^\s*[-+]?\d+(\.\d*)?\s*$")
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float | Decimal) or (isinstance(value, str) and bool(_DIGITS.match(value)))
+
+
+def _mentions_date(annotation: Any) -> bool:
+    return annotation is date or any(_mentions_date(a) for a in getattr(annotation, "__args__", ()))
 
 
 # Money a merchant adds up: exact, two decimals, never negative.
@@ -50,7 +74,7 @@ class Range(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _from_yaml(cls, value: Any) -> Any:
-        if isinstance(value, bool):
+        if value is None or isinstance(value, bool | str):
             raise ValueError("must be a number or [low, high]")
         if isinstance(value, int | float | Decimal):
             return {"low": value, "high": value}

@@ -28,6 +28,7 @@ REQUIRED = ("customer_id", "order_date", "amount")
 OPTIONAL = ("channel", "store", "order_id")
 CHANNELS = ("online", "offline")
 MAX_LISTED = 20  # problems listed one by one before "... and N more"
+MAX_AMOUNT = 10**10  # as params' money (12 digits, 2 of them decimals); above it cents overflow int64 sums
 
 
 @dataclass
@@ -93,6 +94,13 @@ def read_orders(path: Path | str, source: str | None = None) -> OrderHistory:
         raise DataFileError(source, ["is empty; expected a header line: customer_id,order_date,amount"]) from None
     except pd.errors.ParserError as exc:
         raise DataFileError(source, [f"is not a readable CSV file: {exc}"]) from None
+    except IsADirectoryError:
+        raise DataFileError(source, ["is a folder, expected a CSV file"]) from None
+    except OSError as exc:
+        raise DataFileError(source, [f"cannot be read: {exc.strerror}"]) from None
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
+        raise DataFileError(source, ["line 1: the rows have one value more than the header (a trailing comma, "
+                                     + "or a column without a name)"])
     return check_orders(raw, source)
 
 
@@ -128,9 +136,12 @@ def check_orders(raw: pd.DataFrame, source: str = "<orders>") -> OrderHistory:
     values = amount.fillna(0).to_numpy(dtype=float)
     report(~non_numeric & (values < 0), "amount", raw["amount"],
            "is negative; record refunds by correcting the original order, not as a negative row")
-    cents_f = np.round(values * 100)
-    report(~non_numeric & (values >= 0) & (np.abs(values * 100 - cents_f) > 1e-6), "amount", raw["amount"],
-           "has more than 2 decimal places")
+    too_large = ~non_numeric & (values >= MAX_AMOUNT)
+    report(too_large, "amount", raw["amount"], f"is too large for one order (at most {MAX_AMOUNT - 0.01:.2f})")
+    usable = np.where(non_numeric | too_large, 0, values)
+    cents_f = np.round(usable * 100)
+    report(~non_numeric & ~too_large & (values >= 0) & (np.abs(usable * 100 - cents_f) > 1e-6), "amount",
+           raw["amount"], "has more than 2 decimal places")
 
     channel = pd.Series("", index=raw.index)
     if "channel" in raw.columns:
@@ -153,7 +164,8 @@ def check_orders(raw: pd.DataFrame, source: str = "<orders>") -> OrderHistory:
         what = "every column"
     for i in np.flatnonzero(dup.to_numpy())[: MAX_LISTED + 1]:
         message = (f"line {_line(int(i))}: duplicate row: same {what} as line {_line(int(firsts.iloc[i]))}; "
-                   "remove one, or add an order_id column if both orders are real")
+                   + ("remove one" if what == "order_id" else
+                      "remove one, or add an order_id column if both orders are real"))
         problems.append((int(i), message))
 
     if problems:

@@ -176,7 +176,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     units = products["monthly_sales"].astype(float)
     prices = products["price"].astype(float)
     unit_price = float((prices * units).sum() / units.sum()) if units.sum() > 0 else float(prices.mean())
-    aov = s.average_order_value or Decimal(str(round(unit_price * s.items_per_order, 2)))
+    aov = s.average_order_value or max(Decimal(str(round(unit_price * s.items_per_order, 2))), Decimal("0.01"))
     premium = resolve_premium(s, aov)
     month_cap, year_cap = caps(s, premium)
     days = year_days(s.year)

@@ -28,6 +28,7 @@ HOT_SHARE = 0.2  # the best-selling fifth of the catalogue are its hot products
 POTENTIAL_SHARE = 0.25  # the best-scoring quarter of the rest are "potential"
 ROLE_WEIGHT = {"draw": 3.0, "value": 2.0, "normal": 1.0}  # how much each step sells per unit of normal sales
 DIME = Decimal("0.1")
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,19 @@ def read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except FileNotFoundError:
         raise DataFileError(shown, ["file not found (catalogue is relative to the params file)"]) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError:
+        raise DataFileError(shown, ["is not UTF-8 text; save it as CSV UTF-8"]) from None
+    except pd.errors.EmptyDataError:
+        raise DataFileError(shown, [f"is empty; expected a header line: {','.join(REQUIRED)}"]) from None
+    except pd.errors.ParserError as exc:
         raise DataFileError(shown, [f"is not a readable CSV: {str(exc).strip()}"]) from None
+    except IsADirectoryError:
+        raise DataFileError(shown, ["is a folder, expected a CSV file"]) from None
+    except OSError as exc:
+        raise DataFileError(shown, [f"cannot be read: {exc.strerror}"]) from None
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
+        raise DataFileError(shown, ["row 1: the rows have one value more than the header (a trailing comma, "
+                                    + "or a column without a name)"])
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
@@ -183,7 +195,7 @@ def price_ladder(products: pd.DataFrame, month: int, size: int, draw_discount: f
             event_price = max(_dime_down(price * Decimal(str(1 - value_discount))), floor)
         else:
             event_price = price
-        event_price = min(event_price, price)
+        event_price = min(max(event_price, CENT), price)  # under 0.10 a dime price would be free
         used[row["sku"]] = used.get(row["sku"], 0) + 1
         rows.append({"step": role, "sku": row["sku"], "product": row["name"], "category": row["category"],
                      "tag": row["role"], "price": price, "event_price": event_price, "cost": cost,

@@ -220,6 +220,21 @@ class Section(StrictModel):
                                         [d.isoformat() for d in span], True))
         if len(set(self.events)) != len(self.events):
             problems.append(Problem("events", "must list each event once", list(self.events), True))
+        if not self.events:
+            problems.append(Problem("events", "must list at least one event", [], True))
+        elif "anniversary" in self.events and self.anniversary is None and "events" in self.model_fields_set:
+            problems.append(Problem("events", "lists anniversary, so anniversary (the day the shop opened, "
+                                              "YYYY-MM-DD) must be set", list(self.events), True))
+        # ranges the model multiplies sales by: below these, a day's sales (or visits) would not be a number
+        if self.baseline_growth.low <= -1:
+            problems.append(Problem("baseline_growth", "must stay above -1 (a fall of 100%)",
+                                    self.baseline_growth.as_list(), True))
+        lifts = {"weekly_lift": self.weekly_lift, "execution": self.execution,
+                 **{f"event_settings.{k}.lift": e.lift for k, e in self.event_settings.items() if e.lift}}
+        problems += [Problem(name, "must not go below 0", r.as_list(), True) for name, r in lifts.items() if r.low < 0]
+        if self.conversion_rate.low <= 0:
+            problems.append(Problem("conversion_rate", "must be above 0: visits are orders / conversion_rate",
+                                    self.conversion_rate.as_list(), True))
         return problems
 
     @field_validator("seasonality")
