@@ -233,6 +233,65 @@ def test_params_catalogue(validate, content, expected):
     assert validate(content) == (1, expected)
 
 
+CADENCE = """\
+merchant:
+  name: Crunch Time
+rapid_growth_cadence:
+  year: 2027
+  targets: {sales: 100000, traffic: 50000, products: 8000, members: 500}
+  catalogue: data/products.csv
+"""
+LILY = """\
+merchant:
+  name: Lily Steps
+membership_community:
+  orders_file: data/orders.csv
+  start_date: 2026-11-20
+"""
+EASY_ROAD = """\
+merchant:
+  name: Easy Road
+zero_fan_launch:
+  start_date: 2026-07-01
+"""
+
+# Each playbook's own rules across fields (its Section.check()).
+SECTION_RULES = [
+    ("prizes_for_overlapping_ranks",
+     EASY_ROAD + "  ranking_prizes:\n    - {ranks: [1, 3], prize: Free hour, value: 380}\n"
+                 "    - {ranks: [2, 10], prize: Gift box, value: 30}\n",
+     [at(7, "zero_fan_launch.ranking_prizes.1.ranks = [2, 10] overlaps another prize's ranks")]),
+    ("partner_after_the_last_day",
+     EASY_ROAD + "  duration_days: 10\n  partners:\n    - {name: Car wash, audience: 1500, day: 12}\n",
+     [at(7, "zero_fan_launch.partners.0.day = 12 must be at most duration_days (10)")]),
+    ("member_levels_out_of_order",
+     LILY + "  tiers:\n    - {name: Member, min_spend: 0}\n    - {name: Gold, min_spend: 3000}\n"
+            "    - {name: Silver, min_spend: 1000}\n",
+     [at(6, "membership_community.tiers = ['0', '3000', '1000'] must go from the lowest min_spend to the highest, "
+            "each higher than the one before")]),
+    ("camp_far_from_the_sale", LILY + "  camp:\n    start_date: 2027-03-01\n",
+     [at(7, "membership_community.camp.start_date = 2027-03-01 must be within 60 days of the sale")]),
+    ("a_year_with_no_events", CADENCE + "  events: []\n",
+     [at(7, "rapid_growth_cadence.events = [] must list at least one event")]),
+    ("anniversary_without_its_date", CADENCE + "  events: [double_11, anniversary]\n",
+     [at(7, "rapid_growth_cadence.events = ['double_11', 'anniversary'] lists anniversary, so anniversary (the day "
+            "the shop opened, YYYY-MM-DD) must be set")]),
+    ("growth_of_minus_100_percent", CADENCE + "  baseline_growth: [-1.5, 0.1]\n",
+     [at(7, "rapid_growth_cadence.baseline_growth = [-1.5, 0.1] must stay above -1 (a fall of 100%)")]),
+    ("negative_lifts", CADENCE + "  weekly_lift: [-0.5, 0.1]\n  event_settings:\n    double_11: {lift: [-2, 1]}\n",
+     [at(7, "rapid_growth_cadence.weekly_lift = [-0.5, 0.1] must not go below 0"),
+      at(9, "rapid_growth_cadence.event_settings.double_11.lift = [-2.0, 1.0] must not go below 0")]),
+    ("zero_conversion", CADENCE + "  conversion_rate: [0, 0.05]\n",
+     [at(7, "rapid_growth_cadence.conversion_rate = [0.0, 0.05] must be above 0: visits are orders / "
+            "conversion_rate")]),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), [pytest.param(c, e, id=i) for i, c, e in SECTION_RULES])
+def test_each_playbooks_own_rules(validate, content, expected):
+    assert validate(content) == (1, expected)
+
+
 def test_every_mistake_in_a_file_is_reported_at_once_in_file_order(validate):
     content = edit("fans: 1200", "fans: many").replace("budget: 8000", "budgett: 8000").replace(
         "2026-12-01", "2026-13-01").replace("stock: 300", "stock: .inf")
@@ -283,8 +342,9 @@ def test_a_params_file_that_cannot_be_read_says_why(validate, monkeypatch):
     assert validate(BASE) == (1, [at(None, "cannot be read: Permission denied")])
 
 
-@pytest.mark.xfail(strict=True, reason="runner.discover() keeps only p.is_file() entries of a folder, so a "
-                                       "params file that is a broken symlink is skipped without a word")
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="runner.discover() keeps only p.is_file() entries of a folder, so a params file that is "
+                          "a broken symlink is skipped without a word")
 def test_a_broken_symlink_in_a_params_folder_is_reported_not_skipped(project, capsys):
     (project / FILE).write_text(BASE, encoding="utf-8")
     (project / "params" / "lily.yaml").symlink_to(project / "shared-drive" / "lily.yaml")
@@ -292,6 +352,17 @@ def test_a_broken_symlink_in_a_params_folder_is_reported_not_skipped(project, ca
     err = capsys.readouterr().err
     assert code == 1
     assert "params/lily.yaml: file not found" in err
+
+
+@pytest.mark.xfail(strict=True, raises=FileExistsError,
+                   reason="batch.run_batch() calls out.mkdir(exist_ok=True) outside any handler: --out naming a "
+                          "file ends `playbooks run` with a FileExistsError traceback")
+def test_an_output_folder_that_is_a_file_is_a_usage_error(project, capsys):
+    (project / FILE).write_text(BASE, encoding="utf-8")
+    (project / "handouts").write_text("not a folder", encoding="utf-8")
+    assert main(["run", "params", "--out", "handouts", "-j", "1", "--no-progress"]) == 2
+    assert "handouts" in capsys.readouterr().err
+    assert (project / "handouts").read_text(encoding="utf-8") == "not a folder"
 
 
 # ------------------------------------------------------------------ two files, one output folder

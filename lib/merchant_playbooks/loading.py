@@ -316,7 +316,7 @@ def validate_section(
         return None, problems
     problems = [
         Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message, p.value, p.has_value,
-                (_line_of(tree, tuple(p.field.split("."))) if tree is not None and p.field else None) or line)
+                (_line_of(tree, tuple(int(k) if k.isdigit() else k for k in p.field.split("."))) if tree is not None and p.field else None) or line)
         for p in obj.check()
     ]
     return (None if problems else obj), problems
