@@ -9,7 +9,8 @@ Everything else is shared and lives here:
 * **Controls from the schema.** A `Lever` names a params field by its dotted path in
   the playbook's section (`"helpers_needed"`, `"group_buy.team_size"`) or in the
   merchant block (`"merchant.budget"`). The widget follows the field's type (money,
-  whole number, number, share, `[low, high]` range, yes/no, choice, date, text), its
+  whole number, number, share, `[low, high]` range, yes/no, choice, date, text; an
+  optional field is a text box where empty means "auto" and the key is removed), its
   bounds are the schema's own `ge`/`gt`/`le`/`lt` (a lever may narrow them for the
   slider, never widen), its label and unit come from `messages/<lang>/panel.yaml`.
 * **One code path.** A change re-validates every value through the section models
