@@ -342,9 +342,6 @@ def test_a_params_file_that_cannot_be_read_says_why(validate, monkeypatch):
     assert validate(BASE) == (1, [at(None, "cannot be read: Permission denied")])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="runner.discover() keeps only p.is_file() entries of a folder, so a params file that is "
-                          "a broken symlink is skipped without a word")
 def test_a_broken_symlink_in_a_params_folder_is_reported_not_skipped(project, capsys):
     (project / FILE).write_text(BASE, encoding="utf-8")
     (project / "params" / "lily.yaml").symlink_to(project / "shared-drive" / "lily.yaml")
@@ -354,9 +351,6 @@ def test_a_broken_symlink_in_a_params_folder_is_reported_not_skipped(project, ca
     assert "params/lily.yaml: file not found" in err
 
 
-@pytest.mark.xfail(strict=True, raises=FileExistsError,
-                   reason="batch.run_batch() calls out.mkdir(exist_ok=True) outside any handler: --out naming a "
-                          "file ends `playbooks run` with a FileExistsError traceback")
 def test_an_output_folder_that_is_a_file_is_a_usage_error(project, capsys):
     (project / FILE).write_text(BASE, encoding="utf-8")
     (project / "handouts").write_text("not a folder", encoding="utf-8")

@@ -103,6 +103,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"playbooks: error: {args.notebook_dir}: no such folder", file=sys.stderr)
         return 2
     files = _inputs(args.inputs or [DEFAULT_PARAMS])
+    if args.out.exists() and not args.out.is_dir():
+        print(f"playbooks: error: --out {args.out}: is a file, expected a folder", file=sys.stderr)
+        return 2
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"playbooks: error: --out {args.out}: cannot create the folder ({exc.strerror})", file=sys.stderr)
+        return 2
     opts = BatchOptions(out=args.out, only=args.only, workers=args.jobs, force=args.force, timeout=args.timeout,
                         notebook_dir=args.notebook_dir, progress=args.progress, executor=args.executor,
                         scheduler=args.scheduler, kernels=args.kernels)
@@ -113,6 +121,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"interrupted: finished outputs are kept and listed in {args.out / 'summary.json'}; "
               "run the same command again to do the rest", file=sys.stderr)
         return 130
+    except OSError as exc:  # the output folder went read-only or full mid-run
+        print(f"playbooks: error: cannot write to {args.out}: {exc.strerror or exc} "
+              f"({getattr(exc, 'filename', '') or ''}); finished outputs are kept, no file is half-written; "
+              "free space or fix permissions and run again", file=sys.stderr)
+        return 1
     counts = {s: sum(1 for r in results if r.status == s) for s in ("ok", "failed", "skipped")}
     print(f"{counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped -> {args.out / 'index.html'}")
     return 1 if counts["failed"] else 0

@@ -80,7 +80,8 @@ class MerchantParams:
 
 def display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # absolute(), not resolve(): name a symlink as the user wrote it, not its target
+        return str(path.absolute().relative_to(Path.cwd().absolute()))
     except ValueError:
         return str(path)
 

@@ -67,7 +67,8 @@ def discover(inputs: list[Path]) -> list[Path]:
     files: list[Path] = []
     for item in inputs:
         if item.is_dir():
-            files += sorted(p for p in item.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            # not is_file(): a broken symlink must be reported ("file not found"), not skipped
+            files += sorted(p for p in item.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
         else:
             files.append(item)
     seen, unique = set(), []
