@@ -22,7 +22,7 @@ def test_dask_executor_writes_the_same_outputs_as_the_local_one(tmp_path, monkey
     local, remote = tmp_path / "local", tmp_path / "dask"
     local_results = run_batch([params], BatchOptions(out=local, workers=2, notebook_dir=nb_dir, progress=False),
                               log=lambda s: None)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dask_results = run_batch([params], BatchOptions(out=remote, executor="dask", notebook_dir=nb_dir,
                                                         scheduler=cluster.scheduler_address, progress=False),
                                  log=lambda s: None)
