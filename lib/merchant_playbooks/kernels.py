@@ -47,7 +47,7 @@ BASE_MODULES = (
     "merchant_playbooks.charts", "merchant_playbooks.show", "merchant_playbooks.loading",
     "merchant_playbooks.plan", "merchant_playbooks.montecarlo", "merchant_playbooks.i18n",
 )
-PLAYBOOK_SUBMODULES = ("schema", "model", "plan", "charts", "widgets")
+PLAYBOOK_SUBMODULES = ("schema", "model", "plan", "charts", "panel")
 KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]  # what nbclient gives the kernels it starts
 _TINY_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]},
               "encoding": {"x": {"field": "a", "type": "quantitative"}}}
