@@ -63,9 +63,6 @@ class Band:
             return {"p10": self.p10, "p50": self.p50, "p90": self.p90}
         return {k: round(v, decimals) for k, v in (("p10", self.p10), ("p50", self.p50), ("p90", self.p90))}
 
-    def map(self, fn) -> Band:  # noqa: ANN001
-        return Band(fn(self.p10), fn(self.p50), fn(self.p90))
-
 
 def bands_by_column(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-column P10/P50/P90 of a (draws × columns) array, e.g. a daily series."""

@@ -178,10 +178,6 @@ PlaybookName = Literal[
 ]
 
 
-def start_date_field(description: str = "first day of the campaign (YYYY-MM-DD)") -> Any:
-    return Field(description=description)
-
-
 __all__ = [
     "CountRange",
     "Language",
