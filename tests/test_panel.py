@@ -345,7 +345,11 @@ def test_every_panel_spec_resolves_against_its_schema():
         for lever in spec.levers:
             resolve(lever, get(name).section_model())
             for lang in ("en", "zh"):
-                assert i18n.has(f"panel.lever.{name}.{lever.path}", lang), (name, lever.path, lang)
+                assert i18n.has(f"{name}.panel.{lever.path}", lang), (name, lever.path, lang)
                 if lever.unit and lever.unit != "money":
                     assert i18n.has(f"panel.unit.{lever.unit}", lang)
+            control = resolve(lever, get(name).section_model())
+            for value in control.choices:  # every choice has a name in both languages
+                for lang in ("en", "zh"):
+                    assert i18n.has(f"{name}.panel_choice.{value}", lang), (name, lever.path, value, lang)
     assert found >= 1

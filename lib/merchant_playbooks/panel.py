@@ -12,7 +12,8 @@ Everything else is shared and lives here:
   whole number, number, share, `[low, high]` range, yes/no, choice, date, text; an
   optional field is a text box where empty means "auto" and the key is removed), its
   bounds are the schema's own `ge`/`gt`/`le`/`lt` (a lever may narrow them for the
-  slider, never widen), its label and unit come from `messages/<lang>/panel.yaml`.
+  slider, never widen). Its label is `<playbook>.panel.<path>` in the playbook's own
+  catalogue (choice names: `<playbook>.panel_choice.<value>`); units are `panel.unit.*`.
 * **One code path.** A change re-validates every value through the section models
   (`loading.validate_section`, what `playbooks validate` runs): a value the schema
   rejects shows the schema's message at once and leaves the plan as it was. Valid
@@ -663,9 +664,7 @@ class Panel:
     # -- building controls
 
     def _label(self, c: Control) -> str:
-        parts = c.path.split(".")
-        key = f"lever.{self.x.playbook}.{'.'.join(parts)}"
-        label = self.t(key)
+        label = i18n.t(f"{self.x.playbook}.panel.{c.path}", self.x.lang)
         unit = c.lever.unit
         if unit == "money":
             unit = i18n.CURRENCY_SYMBOLS.get(self.x.params.merchant.currency, self.x.params.merchant.currency)
@@ -707,8 +706,7 @@ class Panel:
         elif c.kind == "bool":
             box = w.Checkbox(value=bool(value), indent=False, description=label, **common)
         elif c.kind == "choice":
-            options = [(self.t(f"choice.{v}") if i18n.has(f"{NS}.choice.{v}", self.x.lang) else v, v)
-                       for v in c.choices]
+            options = [(choice_label(self.x.playbook, v, self.x.lang), v) for v in c.choices]
             box = w.Dropdown(options=options, value=value, **common)
         elif c.kind == "date":
             box = w.DatePicker(value=value, **common)
@@ -784,6 +782,12 @@ class Panel:
             self._quiet = False
         self.x.values.update(values)
         self.show(self.x.update(), note=self.t("status.reset", file=_short(self.x.file)))
+
+
+def choice_label(playbook: str, value: str, lang: str) -> str:
+    """A choice's name in the merchant's language (the playbook's `panel_choice`), else the value itself."""
+    key = f"{playbook}.panel_choice.{value}"
+    return i18n.t(key, lang) if i18n.has(key, lang) else value
 
 
 def _ui_bounds(c: Control, *values: float) -> tuple[float | None, float | None]:

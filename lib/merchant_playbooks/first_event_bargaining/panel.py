@@ -1,8 +1,8 @@
 """The bargaining playbook's control panel: its levers, its main chart, where its rules are.
 
 The machinery (controls from the schema, live plan, save and reset) is in
-`merchant_playbooks.panel`; labels are in `messages/<lang>/panel.yaml` under
-`lever.first_event_bargaining`. The main chart is the cut schedule: it follows
+`merchant_playbooks.panel`; labels are in `messages/<lang>/first_event_bargaining.yaml`
+under `panel` and `panel_choice`. The main chart is the cut schedule: it follows
 prices, helpers and the cut style at once, next to the rules the merchant publishes.
 """
 
