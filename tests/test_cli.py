@@ -111,6 +111,27 @@ def test_validate_prints_every_problem_and_exits_nonzero(tmp_path, capsys):
     assert err[2].endswith("first_event_bargaining.start_date = '2026-12-41' must be a date written YYYY-MM-DD")
 
 
+def test_validate_names_data_files_that_are_not_there(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    text = (PARAMS / "lily-shoes.yaml").read_text(encoding="utf-8")
+    text = text.replace("../data/samples/lily-orders.csv", "../data/lily-orders.csv")  # typo in the folder
+    text = text.replace("../data/samples/lily-shoes-membership_community-actuals.csv", "../data")  # a folder
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "lily.yaml").write_text(text, encoding="utf-8")
+    lines = {n: line for n, line in enumerate(text.splitlines(), 1)}
+    orders_line = next(n for n, line in lines.items() if "orders_file:" in line)
+    actuals_line = next(n for n, line in lines.items() if "actuals:" in line)
+
+    assert main(["validate", "params/lily.yaml"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"params/lily.yaml:{orders_line}: membership_community.orders_file = '../data/lily-orders.csv' names no "
+        "file (data/lily-orders.csv; data files are relative to the params file)",
+        f"params/lily.yaml:{actuals_line}: membership_community.actuals = '../data' is a folder, expected a CSV "
+        "file (data; data files are relative to the params file)",
+    ]
+
+
 def test_validate_and_diagnose_accept_the_samples(capsys):
     assert main(["validate", str(PARAMS)]) == 0
     assert main(["diagnose", str(PARAMS / "bloom-household.yaml")]) == 0

@@ -134,12 +134,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .compliance import warnings_for
     from .errors import ParamsError
-    from .loading import display_path, load_params
+    from .loading import data_file_problems, display_path, load_params
 
     bad = 0
     for path in _inputs(args.inputs):
         try:
             mp = load_params(path)
+            missing = data_file_problems(mp)
+            if missing:
+                raise ParamsError(mp.source, missing)
         except ParamsError as exc:
             bad += 1
             print(str(exc), file=sys.stderr)

@@ -9,6 +9,7 @@ the line, the dotted field, the value given and what is expected:
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -411,6 +412,29 @@ def load_params(path: str | Path, source: str | None = None) -> MerchantParams:
     path = Path(path)
     source = source or display_path(path)
     return validate_data(read_yaml(path, source), source, path.resolve())
+
+
+def data_file_problems(mp: MerchantParams) -> list[Problem]:
+    """The data files (CSV) the params name that do not exist, as params problems with their lines.
+
+    `playbooks validate` reports them before anything runs. What a file *contains* is
+    checked when the playbook reads it (a run names the row and column).
+    """
+    tree = read_yaml(mp.path, mp.source) if mp.path else {}
+    problems = []
+    for name, section in mp.sections.items():
+        for field_name in PLAYBOOKS[name].data_files:
+            value = getattr(section, field_name, None)
+            if not value:
+                continue
+            path = Path(value)
+            path = Path(os.path.normpath(path if path.is_absolute() else mp.base_dir / path))
+            if path.is_file():
+                continue
+            what = "is a folder, expected a CSV file" if path.is_dir() else "names no file"
+            problems.append(Problem(f"{name}.{field_name}", f"{what} ({display_path(path)}; data files are "
+                                    "relative to the params file)", value, True, _line_of(tree, (name, field_name))))
+    return problems
 
 
 def params_from_notebook(

@@ -18,6 +18,7 @@ NOTEBOOK_DIR = PROJECT_ROOT / "playbooks"
 @dataclass(frozen=True)
 class PlaybookSpec:
     name: str
+    data_files: tuple[str, ...] = ("actuals",)  # section fields naming a CSV, relative to the params file
 
     @property
     def package(self) -> str:
@@ -33,7 +34,9 @@ class PlaybookSpec:
         return (notebook_dir or NOTEBOOK_DIR) / f"{self.name}.ipynb"
 
 
-PLAYBOOKS: dict[str, PlaybookSpec] = {name: PlaybookSpec(name) for name in PLAYBOOK_NAMES}
+DATA_FILES = {"rapid_growth_cadence": ("catalogue", "actuals"), "membership_community": ("orders_file", "actuals")}
+PLAYBOOKS: dict[str, PlaybookSpec] = {name: PlaybookSpec(name, DATA_FILES.get(name, ("actuals",)))
+                                      for name in PLAYBOOK_NAMES}
 
 
 def get(name: str) -> PlaybookSpec:
