@@ -114,6 +114,20 @@ def test_handout_keeps_only_cover_sections_and_charts(plans, cut_chart_svg):
     assert "<?xml" not in page
 
 
+def test_the_consultants_paste_block_shows_in_the_notebook_not_in_the_handout(plans, cut_chart_svg):
+    from merchant_playbooks.plan import Code, Para, Section
+
+    plan = dataclasses.replace(plans["en"], sections=dict(plans["en"].sections))
+    paste = Code("first_event_bargaining:\n  attempt_rate: [0.03, 0.05]\n", note="For the consultant: paste <these>",
+                 consultant=True)
+    plan.sections["review"] = Section("review", "Review", [Para("Followers came in under plan."), paste])
+    in_notebook = section_html(plan, plan.sections["review"])
+    assert "attempt_rate: [0.03, 0.05]" in in_notebook and "paste &lt;these&gt;" in in_notebook
+    page = export(plan, cut_chart_svg, sections=("goal", "mechanics", "review"))
+    assert "Followers came in under plan." in page  # the rest of the section stays
+    assert "attempt_rate" not in page and "For the consultant" not in page and "mp-consultant" not in page
+
+
 def test_a_chart_sits_inside_the_section_it_follows_and_moves_it_to_a_new_printed_page(plans, cut_chart_svg):
     page = export(plans["en"], cut_chart_svg)
     mechanics = re.search(r'<section class="([^"]*)" id="mp-mechanics".*?</section>', page, re.DOTALL)

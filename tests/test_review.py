@@ -285,10 +285,13 @@ def test_batch_handout_with_a_review_is_self_contained_in_chinese(tmp_path):
     html = (out / result.outputs["html"]).read_text(encoding="utf-8")
     review_part = html.split('data-section="review"', 1)[1]
     assert "复盘清单" in review_part and "<svg" in review_part  # the section, with its chart inside
-    assert '<pre class="mp-code"' in review_part
+    # the params to paste into the next campaign are the consultant's: in the run notebook and plan.json only
+    assert "mp-code" not in review_part and "mp-consultant" not in html
+    assert "mp-consultant" in (out / result.outputs["notebook"]).read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", html)
     plan_json = yaml.safe_load((out / result.outputs["plan"]).read_text(encoding="utf-8"))
     assert set(plan_json["review"]["new_followers"]) >= {"p10", "p50", "p90", "actual", "variance"}
+    assert "first_event_bargaining:" in plan_json["review_summary"]["next_params"]
 
 
 def test_daily_band_from_draws_per_day_or_from_totals_spread_over_the_days():

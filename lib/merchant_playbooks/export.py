@@ -29,6 +29,8 @@ _OURS = re.compile(r'^\s*<(header|section|div)\s+class="mp-(cover|section|kpis|t
 _SECTION = re.compile(r'^\s*<section\b[^>]*\bdata-section="([^"]*)"[^>]*>\s*<h2>(.*?)</h2>', re.DOTALL)
 _CONTENTS = re.compile(r'<nav class="mp-contents">.*?</nav>', re.DOTALL)
 _SCRIPT = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+# render.py's asides for the consultant (e.g. the params to paste into the next campaign): not the merchant's
+CONSULTANT = re.compile(r'<aside class="mp-consultant"[^>]*>.*?</aside>', re.DOTALL)
 HTML_LANG = {"en": "en", "zh": "zh-CN"}  # zh-CN: browsers pick Simplified Chinese glyphs
 
 
@@ -100,7 +102,7 @@ def handout_parts(nb: nbformat.NotebookNode) -> list[Part]:
                 else:
                     parts.append(Part("chart", chart))
                 continue
-            page = _text(output.get("data", {}).get("text/html", ""))
+            page = CONSULTANT.sub("", _text(output.get("data", {}).get("text/html", "")))
             if not _OURS.match(page) or _SCRIPT.search(page):
                 continue  # not something the library rendered for the merchant
             if page.lstrip().startswith('<header class="mp-cover"'):

@@ -82,9 +82,15 @@ class KpiGrid:
 
 @dataclass(frozen=True)
 class Code:
-    """Text to copy as it is, line for line (e.g. the params block for the next campaign)."""
+    """Text to copy as it is, line for line (e.g. the params block for the next campaign).
+
+    `note` is a line said before it. `consultant` marks it as the consultant's: the
+    notebook shows it, the merchant's handout leaves it out (plan.json keeps what it needs).
+    """
 
     text: str
+    note: str = ""
+    consultant: bool = False
 
 
 Block = Para | Bullets | Rules | Table | Callout | KpiGrid | Code

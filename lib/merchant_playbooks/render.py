@@ -106,7 +106,12 @@ def block_html(plan: Plan, block: Any) -> str:
     if isinstance(block, KpiGrid):
         return kpi_cards(plan, block.keys)
     if isinstance(block, Code):  # scrolls sideways on a phone rather than wrapping lines meant to be pasted
-        return f'<pre class="mp-code" style="overflow-x:auto;white-space:pre"><code>{esc(block.text)}</code></pre>'
+        html = f'<pre class="mp-code" style="overflow-x:auto;white-space:pre"><code>{esc(block.text)}</code></pre>'
+        if block.note:
+            html = f"<p>{esc(block.note)}</p>{html}"
+        # the handout export drops the consultant's asides (export.CONSULTANT); everything inside is escaped
+        return (f'<aside class="mp-consultant" style="border-left:3px dashed #8c959f;padding:2px 12px;margin:8px 0">'
+                f"{html}</aside>") if block.consultant else html
     raise TypeError(f"unknown block {type(block).__name__}")
 
 

@@ -312,8 +312,8 @@ def review_section(plan: Plan, review: Review) -> Section:
             ("change", f.t("learn.change")), ("next", f.t("learn.next")), ("days", f.t("learn.days"))),
             formats=(("days", "count"),)))
         if any(r.estimated for r in review.rates):
-            blocks.append(Para(f.t("learn.paste", section=spec.section.split(".")[0])))
-            blocks.append(Code(next_params_yaml(review, lang)))
+            blocks.append(Code(next_params_yaml(review, lang), note=f.t("learn.paste", section=spec.section.split(".")[0]),
+                               consultant=True))
         kept = [name for name in spec.ranges if name not in {r.name for r in review.rates if r.estimated}]
         if kept:
             blocks.append(Para(f.t("learn.unchanged", names=", ".join(kept))))
