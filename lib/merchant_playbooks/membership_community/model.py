@@ -17,13 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ..montecarlo import Band
-from ..schema import MerchantSection, PositiveRange
+from ..schema import MerchantSection
+from . import cache, community, rfm, tiers
 from . import clv as clv_mod
-from . import community, rfm, tiers
-from .orders import OrderHistory, read_orders
+from .orders import OrderHistory, order_value_range
 from .schema import Section
-
-ORDER_VALUE_SPREAD = 0.2  # default order-value range: the history's mean ± 20%
 
 
 @dataclass
@@ -56,38 +54,19 @@ def window_spend(orders: pd.DataFrame, index: pd.Index, analysis_date: pd.Timest
     return spend.reindex(index, fill_value=0.0).to_numpy(dtype=float)
 
 
-def order_value_range(orders: pd.DataFrame, channel: str) -> PositiveRange:
-    """The history's mean order value on a channel (all orders if it has none), ± 20%."""
-    subset = orders[orders["channel"] == channel]
-    mean = float((subset if len(subset) else orders)["amount"].mean())
-    mean = max(mean, 0.01)
-    return PositiveRange(low=mean * (1 - ORDER_VALUE_SPREAD), high=mean * (1 + ORDER_VALUE_SPREAD))
-
-
 def build_model(section: Section, merchant: MerchantSection, orders_path: Path, level_names: list[str],
                 source: str | None = None) -> MembershipModel:
-    history = read_orders(orders_path, source)
-    ad = section.analysis_date or (history.last_date + pd.Timedelta(days=1)).date()
+    # the history, RFM and CLV depend on the file and three params only: worked out once (cache.py)
+    base = cache.customer_base(orders_path, source, section.analysis_date, section.clv_months,
+                               section.annual_discount)
+    history, ad, customers, fitted, problem = (base.history, base.analysis_date, base.customers, base.clv,
+                                               base.clv_problem)
     stamp = pd.Timestamp(ad)
-    history = history.until(stamp)
     orders = history.orders
-    if orders.empty:
-        from ..errors import DataFileError
-
-        raise DataFileError(history.source, [f"has no orders on or before the analysis date {ad.isoformat()}"])
-
-    customers = rfm.score(rfm.customer_table(orders, stamp))
-    customers["window_spend"] = window_spend(orders, customers.index, stamp, section.tier_window_days)
-
-    fitted, problem = None, ""
-    try:
-        fitted = clv_mod.customer_value(clv_mod.summarise(orders, stamp), section.clv_months, section.annual_discount)
-    except clv_mod.FitError as exc:
-        problem = str(exc)
-    if fitted is not None:
-        cols = ["p_alive", "purchases_next", "spend_next", "clv"]
-        customers = customers.join(fitted.customers[cols])
-    else:
+    # window spend sits right after the RFM columns, before CLV's (as plan.json's customers always had it)
+    customers.insert(len(customers.columns) - (len(cache.CLV_COLUMNS) if fitted is not None else 0),
+                     "window_spend", window_spend(orders, customers.index, stamp, section.tier_window_days))
+    if fitted is None:
         # no model: a year's run-rate stands in for next year's spend; no CLV, no P(alive)
         customers["p_alive"] = np.nan
         customers["purchases_next"] = np.nan
@@ -106,8 +85,8 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
     for g in section.community.gifts:
         gift_costs[g.kind] = gift_costs.get(g.kind, Decimal(0)) + g.unit_cost
     c = section.community
-    store_value = c.store_order_value or order_value_range(orders, "offline")
-    online_value = c.online_order_value or order_value_range(orders, "online")
+    store_value = c.store_order_value or base.order_values["offline"]
+    online_value = c.online_order_value or base.order_values["online"]
     forecast = community.simulate(section, invite_pool, store_value, online_value, gift_costs)
     spend_next = float(customers["spend_next"].sum())
     benefit_cost = float(table["benefit_cost"].sum())

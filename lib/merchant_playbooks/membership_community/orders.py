@@ -23,12 +23,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataFileError
+from ..schema import PositiveRange
 
 REQUIRED = ("customer_id", "order_date", "amount")
 OPTIONAL = ("channel", "store", "order_id")
 CHANNELS = ("online", "offline")
 MAX_LISTED = 20  # problems listed one by one before "... and N more"
 MAX_AMOUNT = 10**10  # as params' money (12 digits, 2 of them decimals); above it cents overflow int64 sums
+ORDER_VALUE_SPREAD = 0.2  # default order-value range: the history's mean ± 20%
 
 
 @dataclass
@@ -196,4 +198,12 @@ def check_orders(raw: pd.DataFrame, source: str = "<orders>") -> OrderHistory:
     return OrderHistory(orders, source, n, {}, notes)
 
 
-__all__ = ["CHANNELS", "OrderHistory", "check_orders", "read_orders"]
+def order_value_range(orders: pd.DataFrame, channel: str) -> PositiveRange:
+    """The history's mean order value on a channel (all orders if it has none), ± 20%."""
+    subset = orders[orders["channel"] == channel]
+    mean = float((subset if len(subset) else orders)["amount"].mean())
+    mean = max(mean, 0.01)
+    return PositiveRange(low=mean * (1 - ORDER_VALUE_SPREAD), high=mean * (1 + ORDER_VALUE_SPREAD))
+
+
+__all__ = ["CHANNELS", "OrderHistory", "check_orders", "order_value_range", "read_orders"]

@@ -1,0 +1,36 @@
+"""The membership playbook's control panel: its levers, its main chart, where its rules are.
+
+The machinery (controls from the schema, live plan, save and reset) is in
+`merchant_playbooks.panel`; labels are in `messages/<lang>/membership_community.yaml`
+under `panel` and `panel_choice`. The main chart is the member levels: how many
+customers sit in each and how many are within reach of the next, next to the
+member rules the merchant publishes. The order history is read and its customers
+valued once per file (`cache.py`), so a change only re-runs what the lever touches.
+"""
+
+from __future__ import annotations
+
+from ..panel import Lever, PanelSpec
+from .charts import chart_tiers
+
+PANEL = PanelSpec(
+    levers=(
+        Lever("tier_source", "product"),
+        Lever("tier_window_days", "product", unit="days", low=90, high=730, step=5),
+        Lever("gross_margin", "product", unit="share", low=0.1, high=0.9),
+        Lever("community.invite_pool", "audience", unit="people"),
+        Lever("community.group_size", "audience", unit="people", low=100, step=10),
+        Lever("community.active_rate", "audience", unit="share"),
+        Lever("reach_share", "audience", unit="share", low=0.05, high=0.5),
+        Lever("repeat_uplift", "rewards", unit="share", high=0.5),
+        Lever("benefit_budget_share", "rewards", unit="share", high=0.15, step=0.005),
+        Lever("community.lottery.upgrade_price", "rewards", unit="money", step=1),
+        Lever("start_date", "dates"),
+        Lever("community.warmup_days", "dates", unit="days", high=14),
+        Lever("community.event_days", "dates", unit="days", high=30),
+        Lever("camp.days", "dates", unit="days"),
+    ),
+    main_chart=chart_tiers,
+    rules_section="mechanics",  # the member rules and the group rules
+    preview_simulations=500,
+)
