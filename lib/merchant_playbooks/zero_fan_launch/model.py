@@ -13,6 +13,13 @@
   ranking prizes, retention gifts, cost per new fan; P10/P50/P90 of everything.
 
 Money per unit is exact (Decimal params); forecasts of totals are floats.
+
+Speed (the live panel rebuilds the plan on every change): percentiles are taken
+in one `np.percentile` call over stacked draws (`bands`, `daily_bands`), the
+negative binomial is evaluated once for all thresholds, and the mechanic table,
+which only the merchant's situation moves, is cached. None of it changes a number:
+the same arithmetic runs per element, only fewer times through numpy's and
+scipy's Python layers.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -27,7 +35,7 @@ from scipy import stats
 
 from ..diagnosis import ZERO_BUDGET_MAX, ZERO_FANS_MAX
 from ..montecarlo import Band, draw_all, generator
-from .schema import CRITERIA, MECHANICS, POINTS_MECHANICS, Section
+from .schema import CRITERIA, MECHANICS, POINTS_MECHANICS, MechanicScores, Section, Weights
 
 # ------------------------------------------------------------------ mechanic choice
 
@@ -53,6 +61,16 @@ WIDE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
+class _Situation:
+    """What of a Section the mechanic table reads (hashable, so the table can be cached)."""
+
+    weights: Weights
+    scores: MechanicScores
+    partners: bool
+    margin: float
+
+
+@dataclass(frozen=True)
 class Adjustment:
     mechanic: str
     criterion: str
@@ -60,7 +78,7 @@ class Adjustment:
     reason: str  # message key under mechanics_table.why_*
 
 
-def situation_adjustments(s: Section, fans: int, budget: Decimal) -> list[Adjustment]:
+def situation_adjustments(s: Section | _Situation, fans: int, budget: Decimal) -> list[Adjustment]:
     """How the merchant's situation moves the default scores (our rules, named so they can be argued with)."""
     adj: list[Adjustment] = []
     if budget < ZERO_BUDGET_MAX:
@@ -83,6 +101,14 @@ def situation_adjustments(s: Section, fans: int, budget: Decimal) -> list[Adjust
 
 def mechanic_table(s: Section, fans: int, budget: Decimal) -> pd.DataFrame:
     """One row per mechanic: adjusted 1–5 scores, the weighted score (1–5), rank, and what moved it."""
+    # only these inputs move the table (see situation_adjustments); a fresh copy, so callers may change it
+    return _mechanic_table(s.weights, s.scores, bool(s.partners), s.margin, fans, budget).copy()
+
+
+@lru_cache(maxsize=64)
+def _mechanic_table(weights_: Weights, scores: MechanicScores, has_partners: bool, margin: float, fans: int,
+                    budget: Decimal) -> pd.DataFrame:
+    s = _Situation(weights_, scores, has_partners, margin)
     weights = s.weights.as_dict()
     total_w = sum(weights.values())
     adjustments = situation_adjustments(s, fans, budget)
@@ -118,6 +144,24 @@ class Fission:
     daily: dict[str, np.ndarray]
     totals: dict[str, np.ndarray]
     points: np.ndarray  # (n,) help points given to participants over the campaign
+
+
+QUANTILES = (10, 50, 90)
+
+
+def bands(samples: dict[str, np.ndarray]) -> dict[str, Band]:
+    """`Band.of` of several equally long draw arrays, in one percentile call (the same numbers)."""
+    if not samples:
+        return {}
+    q = np.percentile(np.stack([np.asarray(v, dtype=float) for v in samples.values()]), QUANTILES, axis=1)
+    return {name: Band(float(q[0, i]), float(q[1, i]), float(q[2, i])) for i, name in enumerate(samples)}
+
+
+def daily_bands(sim: Fission) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`bands_by_column` of every daily metric and of fans to date, in one percentile call."""
+    series = {**sim.daily, "fans_to_date": np.cumsum(sim.daily["new_fans"], axis=1)}
+    q = np.percentile(np.stack(list(series.values())), QUANTILES, axis=1)  # (3, metrics, days)
+    return {name: (q[0, i], q[1, i], q[2, i]) for i, name in enumerate(series)}
 
 
 def seeds(s: Section, fans: int, r: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -225,6 +269,7 @@ class ZeroFanModel:
     tornado: pd.DataFrame
     daily: pd.DataFrame  # tidy: date, day, metric, p10, p50, p90
     budget: Decimal
+    daily_bands: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # DAILY and fans_to_date: p10, p50, p90 by day
 
     def band(self, metric: str) -> Band:
         return Band.of(self.sim.totals[metric])
@@ -252,18 +297,28 @@ def capped(qualifiers: np.ndarray, cap: int | None) -> np.ndarray:
     return qualifiers if cap is None else np.minimum(qualifiers, cap)
 
 
-def threshold_table(s: Section, sim: Fission, r: dict[str, np.ndarray]) -> pd.DataFrame:
-    options = np.array(sorted({*s.threshold_options, s.reward_threshold}))
-    shares = threshold_share(mean_points(sim), r["points_dispersion"], options)
-    rows = []
-    for i, t in enumerate(options):
-        q = capped(sim.totals["participants"] * shares[:, i], s.reward_cap)
-        liability = Band.of(q * float(s.reward_value))
-        rows.append({"threshold": int(t), "share_p50": float(np.median(shares[:, i])),
-                     "qualifiers_p50": float(np.median(q)), "qualifiers_p90": float(np.percentile(q, 90)),
-                     "liability_p50": liability.p50, "liability_p90": liability.p90,
-                     "chosen": bool(t == s.reward_threshold)})
-    return pd.DataFrame(rows)
+def threshold_options(s: Section) -> np.ndarray:
+    """The thresholds the decision table compares, the chosen one among them, ascending."""
+    return np.array(sorted({*s.threshold_options, s.reward_threshold}))
+
+
+def threshold_table(s: Section, sim: Fission, r: dict[str, np.ndarray],
+                    shares: np.ndarray | None = None) -> pd.DataFrame:
+    """Share, qualifiers and liability for each threshold option (`shares`: `threshold_share` of the options)."""
+    options = threshold_options(s)
+    if shares is None:
+        shares = threshold_share(mean_points(sim), r["points_dispersion"], options)
+    q = capped(sim.totals["participants"][:, None] * shares, s.reward_cap)  # (draws, options)
+    liability = np.percentile(q * float(s.reward_value), QUANTILES, axis=0)
+    return pd.DataFrame({
+        "threshold": [int(t) for t in options],
+        "share_p50": [float(v) for v in np.median(shares, axis=0)],
+        "qualifiers_p50": [float(v) for v in np.median(q, axis=0)],
+        "qualifiers_p90": [float(v) for v in np.percentile(q, 90, axis=0)],
+        "liability_p50": [float(v) for v in liability[1]],
+        "liability_p90": [float(v) for v in liability[2]],
+        "chosen": [bool(t == s.reward_threshold) for t in options],
+    })
 
 
 def points_brackets(s: Section, sim: Fission, r: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -273,11 +328,11 @@ def points_brackets(s: Section, sim: Fission, r: dict[str, np.ndarray]) -> pd.Da
     edges = list(range(0, 2 * t, width)) + [2 * t]
     mean = float(np.median(mean_points(sim)))
     k = float(np.median(r["points_dispersion"]))
-    dist = stats.nbinom(k, k / (k + mean))
+    sf = stats.nbinom.sf(np.array(edges) - 1, k, k / (k + mean))  # P(points >= edge), one call for all
     people = float(np.median(sim.totals["participants"]))
     rows = []
-    for lo, hi in zip(edges, [*edges[1:], None], strict=True):
-        share = float(dist.sf(lo - 1) - (dist.sf(hi - 1) if hi is not None else 0.0))
+    for i, (lo, hi) in enumerate(zip(edges, [*edges[1:], None], strict=True)):
+        share = float(sf[i] - (sf[i + 1] if hi is not None else 0.0))
         rows.append({"points_from": lo, "points_to": None if hi is None else hi - 1, "share": share,
                      "participants": share * people, "qualifies": lo >= t})
     return pd.DataFrame(rows)
@@ -310,14 +365,17 @@ def tornado(s: Section, fans: int) -> pd.DataFrame:
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def daily_table(s: Section, sim: Fission) -> pd.DataFrame:
-    rows = []
-    for metric in DAILY:
-        p10, p50, p90 = np.percentile(sim.daily[metric], [10, 50, 90], axis=0)
-        for d in range(s.duration_days):
-            rows.append({"date": s.start_date + timedelta(days=d), "day": d + 1, "metric": metric,
-                         "p10": float(p10[d]), "p50": float(p50[d]), "p90": float(p90[d])})
-    return pd.DataFrame(rows)
+def daily_table(s: Section, sim: Fission, by_day: dict | None = None) -> pd.DataFrame:
+    """Tidy P10/P50/P90 per day and metric (`by_day`: the `daily_bands` already taken)."""
+    by_day = by_day or daily_bands(sim)
+    days = s.duration_days
+    dates = [s.start_date + timedelta(days=d) for d in range(days)]
+    return pd.DataFrame({
+        "date": dates * len(DAILY),
+        "day": list(range(1, days + 1)) * len(DAILY),
+        "metric": [metric for metric in DAILY for _ in range(days)],
+        **{name: np.concatenate([by_day[metric][i] for metric in DAILY]) for i, name in enumerate(("p10", "p50", "p90"))},
+    })
 
 
 def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
@@ -325,8 +383,11 @@ def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
     r = draw_all(generator(s.seed), s.uncertain(), s.simulations)
     sim = simulate(s, fans, r)
     participants = sim.totals["participants"]
-    share = threshold_share(mean_points(sim), r["points_dispersion"], s.reward_threshold)[:, 0]
+    options = threshold_options(s)
+    shares = threshold_share(mean_points(sim), r["points_dispersion"], options)
+    share = shares[:, int(np.searchsorted(options, s.reward_threshold))]
     qualifiers = capped(participants * share, s.reward_cap)
+    by_day = daily_bands(sim)
     c = costs(s, participants, qualifiers, r)
     new_fans = sim.totals["new_fans"]
     per_fan = np.full_like(new_fans, np.nan)
@@ -340,9 +401,10 @@ def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
         share_qualifying=share,
         costs=c,
         cost_per_fan=per_fan,
-        thresholds=threshold_table(s, sim, r),
+        thresholds=threshold_table(s, sim, r, shares),
         points_brackets=points_brackets(s, sim, r),
         tornado=tornado(s, fans),
-        daily=daily_table(s, sim),
+        daily=daily_table(s, sim, by_day),
         budget=budget,
+        daily_bands=by_day,
     )

@@ -11,16 +11,17 @@ import pandas as pd
 from .. import i18n
 from ..compliance import compliance_section
 from ..loading import PlaybookParams
-from ..montecarlo import Band, bands_by_column
+from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .compliance import uses
-from .model import DAILY, LOWER_IS_BETTER, ZeroFanModel, build_model, mean_points
+from .model import DAILY, LOWER_IS_BETTER, ZeroFanModel, bands, build_model, mean_points
 from .review import add_review
 from .schema import CRITERIA
 
 NS = "zero_fan_launch"
 NO_RANGE = Band(float("nan"), float("nan"), float("nan"))  # shown "—", written null
 TIMELINE_METRICS = (*DAILY, "fans_to_date")
+TOTALS = ("views", "reached", "helpers", "participants", "new_fans")
 
 
 def build_plan(params: PlaybookParams) -> Plan:
@@ -45,14 +46,18 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     plan = new_plan(params, t("title", product=s.product), s.start_date, s.end_date, s.seed, s.simulations)
     plan.model = model
-    totals = {k: model.band(k) for k in ("views", "reached", "helpers", "participants", "new_fans")}
-    share = Band.of(model.share_qualifying)
-    qualifiers = Band.of(model.qualifiers)
-    cost = {k: Band.of(v) for k, v in model.costs.items()}
+    # every P10/P50/P90 of the plan's draws in one percentile call (the live panel redoes this per change)
+    ranges = bands({**{k: model.sim.totals[k] for k in TOTALS}, "share": model.share_qualifying,
+                    "qualifiers": model.qualifiers, **{f"cost.{k}": v for k, v in model.costs.items()},
+                    "staff_shares": s.staff * model.rates["shares_per_staff"],
+                    "pool_share": np.divide(model.sim.totals["reached"], model.rates["reachable_pool"])})
+    totals = {k: ranges[k] for k in TOTALS}
+    share, qualifiers = ranges["share"], ranges["qualifiers"]
+    cost = {k: ranges[f"cost.{k}"] for k in model.costs}
     per_fan = model.cost_per_fan_band()
     points_word = t(f"mechanics.points_{s.mechanic}")
 
-    for key in ("views", "reached", "helpers", "participants", "new_fans"):
+    for key in TOTALS:
         plan.kpis[key] = Kpi(key, t(f"kpi.{key}"), totals[key], "count")
     plan.kpis["qualifiers"] = Kpi("qualifiers", t("kpi.qualifiers", threshold=s.reward_threshold, points=points_word),
                                   qualifiers, "count")
@@ -75,7 +80,7 @@ def build_plan(params: PlaybookParams) -> Plan:
         KpiGrid(plan.headline))
 
     # -- audience: who the seeds are and who the campaign reaches
-    staff_shares = Band.of(s.staff * model.rates["shares_per_staff"])
+    staff_shares = ranges["staff_shares"]
     partner_reach = sum(p.audience for p in s.partners)
     audience = [
         t("audience.who", product=s.product),
@@ -176,8 +181,7 @@ def build_plan(params: PlaybookParams) -> Plan:
               formats=(("date", "date"),)))
 
     # -- timeline, day by day (plan.json: ISO dates, every KPI as {p10, p50, p90})
-    bands = {metric: bands_by_column(model.sim.daily[metric]) for metric in DAILY}
-    bands["fans_to_date"] = bands_by_column(np.cumsum(model.sim.daily["new_fans"], axis=1))
+    by_day = {metric: [band.tolist() for band in model.daily_bands[metric]] for metric in TIMELINE_METRICS}
     partner_days = {s.partner_day(i) for i in range(len(s.partners))}
     timeline, rows = [], []
     for d in range(-s.warmup_days, s.duration_days + 1):
@@ -188,9 +192,9 @@ def build_plan(params: PlaybookParams) -> Plan:
         entry = {"date": when.isoformat(), "day": d + 1, "phase": phase, "action": row["action"]}
         if 0 <= d < s.duration_days:
             for metric in TIMELINE_METRICS:
-                p10, p50, p90 = (float(b[d]) for b in bands[metric])
+                p10, p50, p90 = (band[d] for band in by_day[metric])
                 entry[metric] = {"p10": round(p10, 4), "p50": round(p50, 4), "p90": round(p90, 4)}
-            row.update({k: float(bands[k][1][d]) for k in ("views", "participants", "new_fans", "k_factor")})
+            row.update({k: by_day[k][1][d] for k in ("views", "participants", "new_fans", "k_factor")})
         else:
             row.update({k: None for k in ("views", "participants", "new_fans", "k_factor")})
         rows.append(row)
@@ -206,7 +210,7 @@ def build_plan(params: PlaybookParams) -> Plan:
                  ("k_factor", "ratio"))))
 
     # -- forecast
-    pool_share = Band.of(np.divide(model.sim.totals["reached"], model.rates["reachable_pool"]))
+    pool_share = ranges["pool_share"]
     k_first = float(np.median(model.sim.daily["k_factor"][:, min(1, s.duration_days - 1)]))
     k_last = float(np.median(model.sim.daily["k_factor"][:, -1]))
     plan.tables["forecast"] = pd.DataFrame(
