@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import timedelta
 
 import altair as alt
@@ -65,11 +67,17 @@ def chart_year_calendar(plan: Plan) -> alt.Chart:
         height=max(160, 20 * len(lanes)))
 
 
-def chart_monthly_targets(plan: Plan) -> alt.Chart:
-    """Bars: each month's sales target; dot and whisker: the forecast's P50 and P10–P90."""
+def _monthly_frame(plan: Plan) -> pd.DataFrame:
+    """The monthly targets chart's data: the twelve months (not the total row), sales as numbers."""
     df = plan.tables["monthly_targets"]
     df = df[df["month"] > 0].copy()
     df["sales"] = df["sales"].astype(float)
+    return df
+
+
+def chart_monthly_targets(plan: Plan) -> alt.Chart:
+    """Bars: each month's sales target; dot and whisker: the forecast's P50 and P10–P90."""
+    df = _monthly_frame(plan)
     months = list(df["month_name"])
     symbol = i18n.CURRENCY_SYMBOLS.get(plan.currency, plan.currency)
     x = alt.X("month_name:O", title=None, sort=months)
@@ -103,3 +111,71 @@ def chart_event_forecast(plan: Plan) -> alt.Chart:
     return (band + dot + tick).properties(
         title=title(_t(plan, "chart.events_title"), _t(plan, "chart.events_subtitle")),
         height=max(160, 20 * len(order)))
+
+
+# ---------------------------------------------------------------- the live panel's copy of the monthly chart
+
+
+class ChartSpec:
+    """A chart already written as its Vega-Lite dict; `to_dict()` gives a fresh copy, as a chart's does."""
+
+    def __init__(self, spec_json: str) -> None:
+        self._json = spec_json
+
+    def to_dict(self, validate: bool = True) -> dict:  # noqa: ARG002 - the shape of alt.Chart.to_dict
+        return json.loads(self._json)
+
+
+def monthly_targets_spec(plan: Plan) -> ChartSpec:
+    """`chart_monthly_targets(plan).to_dict()` without Altair's cost on every lever move.
+
+    Everything in that chart but its twelve data rows follows from the language and the
+    currency (titles, month names, tooltips, the theme), so Altair writes that frame once
+    per language, currency and theme; each plan then only puts its rows in, under the
+    dataset name Altair would give them. tests/test_rapid_growth_cadence.py holds the two equal.
+    """
+    rows = _monthly_records(plan)
+    frame = json.loads(_monthly_frame_json(plan))
+    name = _dataset_name(rows)
+    frame["data"] = {"name": name}
+    frame["datasets"] = {name: rows}
+    return ChartSpec(json.dumps(frame))
+
+
+# one frame per (language, currency, theme): a handful at most
+_FRAMES: dict[tuple[str, str, str], str] = {}
+
+
+def _monthly_frame_json(plan: Plan) -> str:
+    key = (plan.language, plan.currency, str(alt.theme.active))
+    if key not in _FRAMES:
+        spec = chart_monthly_targets(plan).to_dict(validate=False)
+        spec["data"], spec["datasets"] = {}, {}
+        _FRAMES[key] = json.dumps(spec)
+    return _FRAMES[key]
+
+
+def _monthly_records(plan: Plan) -> list[dict]:
+    """The rows Altair's data transformer makes of `_monthly_frame(plan)` (JSON types, NaN as null)."""
+    df = plan.tables["monthly_targets"]
+    cols = {c: df[c].tolist() for c in df.columns}
+    out = []
+    for i, month in enumerate(cols["month"]):
+        if month <= 0:
+            continue
+        row = {}
+        for c, values in cols.items():
+            v = values[i]
+            if c == "sales":
+                v = float(v)
+            if isinstance(v, float) and not math.isfinite(v):
+                v = None
+            row[c] = v
+        out.append(row)
+    return out
+
+
+def _dataset_name(values: list[dict]) -> str:
+    from altair.vegalite.v6.api import _dataset_name as name
+
+    return name(values)
