@@ -1,15 +1,18 @@
-"""What the panel's levers never change, worked out once per orders file: the history, RFM and CLV.
+"""What the panel's levers never change, worked out once per orders file: the history, RFM, CLV, win-back.
 
 Reading and checking the orders (every cell stripped and parsed) and fitting the
 two CLV models take most of a plan's time, yet depend only on the file and on
-`analysis_date`, `clv_months` and `annual_discount`. Small LRU caches keep them,
-keyed on the file's resolved path and its size, modification time and inode (a
-file rewritten or replaced under the same name is read again) and on those
-params. Nothing else is cached, so a plan is the plan `build_model` always made.
+`analysis_date`, `clv_months` and `annual_discount`; the RFM segments and the
+win-back list add only `winback_p_alive` and `winback_count`, the spend counted
+towards a level only `tier_window_days`. Small LRU caches keep each step, keyed on
+the file's resolved path with its size, modification time and inode (a file
+rewritten or replaced under the same name is read again) and on exactly those
+params. The steps are the same pure functions `build_model` always called, so a
+plan is the same plan with or without the cache.
 
 Callers get copies: a plan may change its own tables without touching the next
 one's. A file the checks refuse raises `DataFileError` every time (errors are not
-cached); the notes and exclusions a file's checks found travel with the history.
+cached); the notes and exclusions its checks found travel with the history.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataFileError
@@ -27,6 +31,8 @@ from ..schema import PositiveRange
 from . import clv as clv_mod
 from . import rfm
 from .orders import OrderHistory, order_value_range, read_orders
+from .tiers import window_spend
+from .winback import winback_list
 
 CLV_COLUMNS = ("p_alive", "purchases_next", "spend_next", "clv")
 
@@ -43,18 +49,21 @@ class FileKey:
 
 @dataclass(frozen=True)
 class CustomerBase:
-    """The checked history up to the analysis date, its customers' RFM and (when it fits) CLV."""
+    """The checked history up to the analysis date, its customers' RFM, CLV and spend in the level window."""
 
     history: OrderHistory
     analysis_date: date
-    customers: pd.DataFrame  # index customer_id: RFM scores, then p_alive, purchases_next, spend_next, clv if fitted
+    # index customer_id: RFM, window_spend, then p_alive, purchases_next, spend_next, clv when CLV was fitted
+    customers: pd.DataFrame
+    segments: pd.DataFrame  # rfm.segment_table with mean CLV and P(alive)
+    winback: pd.DataFrame
     clv: clv_mod.ClvModel | None
     clv_problem: str  # why CLV could not be fitted ("" when it was)
     order_values: dict[str, PositiveRange]  # channel -> the history's mean order value ± 20%
 
 
 def file_key(path: Path | str) -> FileKey | None:
-    """The cache key of an existing file; None when it cannot be looked at (`read_orders` then says why)."""
+    """The cache key of a file as it is now; None when it cannot be looked at."""
     try:
         resolved = Path(path).resolve()
         st = os.stat(resolved)
@@ -64,31 +73,62 @@ def file_key(path: Path | str) -> FileKey | None:
 
 
 def order_history(path: Path | str, source: str | None = None) -> OrderHistory:
-    """`read_orders`, read once per file version."""
+    """`read_orders`, read once per version of the file."""
     key = file_key(path)
     if key is None:
-        return read_orders(path, source)
+        return read_orders(path, source)  # says what is wrong with the path
     return _copy_history(_read(key, source))
 
 
 def customer_base(path: Path | str, source: str | None, analysis_date: date | None, clv_months: int,
-                  annual_discount: float) -> CustomerBase:
-    """The history, customers and CLV a plan starts from (a fresh copy; computed once per file and params)."""
+                  annual_discount: float, tier_window_days: int, winback_p_alive: float,
+                  winback_count: int) -> CustomerBase:
+    """What a plan starts from, as a fresh copy; each step computed once per file version and params."""
     key = file_key(path)
-    base = _valued(key, source, analysis_date, clv_months, annual_discount) if key is not None else \
-        _value(_fit(order_history(path, source), analysis_date), clv_months, annual_discount)
-    return replace(base, history=_copy_history(base.history), customers=base.customers.copy(),
-                   clv=None if base.clv is None else replace(base.clv, customers=base.clv.customers.copy()),
-                   order_values=dict(base.order_values))
+    if key is None:
+        read_orders(path, source)  # raises DataFileError naming the problem
+        key = file_key(path)  # it appeared in between
+    valued = _valued(key, source, analysis_date, clv_months, annual_discount)
+    customers = valued.customers.copy()
+    customers.insert(len(customers.columns) - (len(CLV_COLUMNS) if valued.clv is not None else 0), "window_spend",
+                     _window(key, source, analysis_date, tier_window_days).copy())
+    return CustomerBase(
+        _copy_history(valued.history), valued.analysis_date, customers, valued.segments.copy(),
+        _winback(key, source, analysis_date, clv_months, annual_discount, winback_p_alive, winback_count).copy(),
+        None if valued.clv is None else replace(valued.clv, customers=valued.clv.customers.copy()),
+        valued.clv_problem, dict(valued.order_values))
 
 
 def clear() -> None:
-    """Forget every file (tests; a long-lived kernel never needs it: a changed file has a new key)."""
-    for cached in (_read, _fitted, _valued):
+    """Forget every file (for tests; a changed file has a new key anyway)."""
+    for cached in (_read, _fitted, _valued, _window, _winback):
         cached.cache_clear()
 
 
-# ---------------------------------------------------------------- the cached steps
+# ---------------------------------------------------------------- the steps, each cached
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    history: OrderHistory
+    analysis_date: date
+    scored: pd.DataFrame
+    summary: pd.DataFrame
+    purchases: clv_mod.BgNbd | None
+    spend: clv_mod.GammaGamma | None
+    problem: str
+    order_values: dict[str, PositiveRange]
+
+
+@dataclass(frozen=True)
+class _Valued:
+    history: OrderHistory
+    analysis_date: date
+    customers: pd.DataFrame  # RFM (+ CLV columns when fitted); no window_spend yet
+    segments: pd.DataFrame
+    clv: clv_mod.ClvModel | None
+    clv_problem: str
+    order_values: dict[str, PositiveRange]
 
 
 @lru_cache(maxsize=4)
@@ -98,28 +138,7 @@ def _read(key: FileKey, source: str | None) -> OrderHistory:
 
 @lru_cache(maxsize=8)
 def _fitted(key: FileKey, source: str | None, analysis_date: date | None) -> _Fitted:
-    return _fit(_read(key, source), analysis_date)
-
-
-@lru_cache(maxsize=8)
-def _valued(key: FileKey, source: str | None, analysis_date: date | None, clv_months: int,
-            annual_discount: float) -> CustomerBase:
-    return _value(_fitted(key, source, analysis_date), clv_months, annual_discount)
-
-
-@dataclass(frozen=True)
-class _Fitted:
-    history: OrderHistory
-    analysis_date: date
-    scored: pd.DataFrame
-    summary: pd.DataFrame | None
-    purchases: clv_mod.BgNbd | None
-    spend: clv_mod.GammaGamma | None
-    problem: str
-    order_values: dict[str, PositiveRange]
-
-
-def _fit(history: OrderHistory, analysis_date: date | None) -> _Fitted:
+    history = _read(key, source)
     ad = analysis_date or (history.last_date + pd.Timedelta(days=1)).date()
     stamp = pd.Timestamp(ad)
     history = history.until(stamp)
@@ -140,16 +159,36 @@ def _fit(history: OrderHistory, analysis_date: date | None) -> _Fitted:
     return _Fitted(history, ad, scored, summary, purchases, spend, problem, values)
 
 
-def _value(f: _Fitted, clv_months: int, annual_discount: float) -> CustomerBase:
+@lru_cache(maxsize=8)
+def _valued(key: FileKey, source: str | None, analysis_date: date | None, clv_months: int,
+            annual_discount: float) -> _Valued:
+    f = _fitted(key, source, analysis_date)
     if f.purchases is None:
-        return CustomerBase(f.history, f.analysis_date, f.scored, None, f.problem, f.order_values)
+        # no model: no CLV, no P(alive) (build_model puts a run-rate in spend_next)
+        segments = rfm.segment_table(f.scored.assign(clv=np.nan, p_alive=np.nan), {"clv": "clv", "p_alive": "p_alive"})
+        return _Valued(f.history, f.analysis_date, f.scored, segments, None, f.problem, f.order_values)
     fitted = clv_mod.customer_value(f.summary, clv_months, annual_discount, f.purchases, f.spend)
     customers = f.scored.join(fitted.customers[list(CLV_COLUMNS)])
-    return CustomerBase(f.history, f.analysis_date, customers, fitted, "", f.order_values)
+    segments = rfm.segment_table(customers, {"clv": "clv", "p_alive": "p_alive"})
+    return _Valued(f.history, f.analysis_date, customers, segments, fitted, "", f.order_values)
+
+
+@lru_cache(maxsize=16)
+def _window(key: FileKey, source: str | None, analysis_date: date | None, days: int) -> np.ndarray:
+    f = _fitted(key, source, analysis_date)
+    return window_spend(f.history.orders, f.scored.index, pd.Timestamp(f.analysis_date), days)
+
+
+@lru_cache(maxsize=8)
+def _winback(key: FileKey, source: str | None, analysis_date: date | None, clv_months: int,
+             annual_discount: float, p_alive_below: float, count: int) -> pd.DataFrame:
+    v = _valued(key, source, analysis_date, clv_months, annual_discount)
+    customers = v.customers if v.clv is not None else v.customers.assign(p_alive=np.nan, clv=np.nan)
+    return winback_list(customers, p_alive_below, count)
 
 
 def _copy_history(h: OrderHistory) -> OrderHistory:
     return OrderHistory(h.orders.copy(), h.source, h.rows_read, dict(h.excluded), dict(h.notes))
 
 
-__all__ = ["CustomerBase", "FileKey", "clear", "customer_base", "file_key", "order_history"]
+__all__ = ["CLV_COLUMNS", "CustomerBase", "FileKey", "clear", "customer_base", "file_key", "order_history"]

@@ -18,10 +18,12 @@ import pandas as pd
 
 from ..montecarlo import Band
 from ..schema import MerchantSection
-from . import cache, community, rfm, tiers
+from . import cache, community, tiers
 from . import clv as clv_mod
 from .orders import OrderHistory, order_value_range
 from .schema import Section
+from .tiers import window_spend
+from .winback import winback_list
 
 
 @dataclass
@@ -46,26 +48,15 @@ class MembershipModel:
         return Band.of(self.community.draws[metric])
 
 
-def window_spend(orders: pd.DataFrame, index: pd.Index, analysis_date: pd.Timestamp, days: int) -> np.ndarray:
-    """Each customer's spend in the `days` up to the analysis date, aligned to `index`."""
-    since = analysis_date - pd.Timedelta(days=days - 1)
-    recent = orders[orders["order_date"] >= since]
-    spend = recent.groupby("customer_id", sort=False)["cents"].sum() / 100.0
-    return spend.reindex(index, fill_value=0.0).to_numpy(dtype=float)
-
-
 def build_model(section: Section, merchant: MerchantSection, orders_path: Path, level_names: list[str],
                 source: str | None = None) -> MembershipModel:
-    # the history, RFM and CLV depend on the file and three params only: worked out once (cache.py)
+    # the history, RFM, CLV and win-back list depend on the file and a few params only: worked out once
+    # per file version (cache.py)
     base = cache.customer_base(orders_path, source, section.analysis_date, section.clv_months,
-                               section.annual_discount)
+                               section.annual_discount, section.tier_window_days, section.winback_p_alive,
+                               section.winback_count)
     history, ad, customers, fitted, problem = (base.history, base.analysis_date, base.customers, base.clv,
                                                base.clv_problem)
-    stamp = pd.Timestamp(ad)
-    orders = history.orders
-    # window spend sits right after the RFM columns, before CLV's (as plan.json's customers always had it)
-    customers.insert(len(customers.columns) - (len(cache.CLV_COLUMNS) if fitted is not None else 0),
-                     "window_spend", window_spend(orders, customers.index, stamp, section.tier_window_days))
     if fitted is None:
         # no model: a year's run-rate stands in for next year's spend; no CLV, no P(alive)
         customers["p_alive"] = np.nan
@@ -75,9 +66,8 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
 
     lv = tiers.levels(section, customers["window_spend"].to_numpy(), level_names)
     table, idx = tiers.tier_table(customers["window_spend"].to_numpy(), lv, section.reach_share)
-    customers["level"] = [lv[i].key for i in idx]
+    customers["level"] = np.array([level.key for level in lv], dtype=object)[idx]  # one take, not 20k lookups
     table = _tier_economics(table, customers, idx, lv, section)
-    segments = rfm.segment_table(customers, {"clv": "clv", "p_alive": "p_alive"})
 
     # membership ROI: extra repeat revenue from an uplift range against the benefits' cost
     invite_pool = section.community.invite_pool if section.community.invite_pool is not None else merchant.fans
@@ -103,9 +93,8 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
     }
     lottery = community.lottery_break_even(section, float(np.median(forecast.draws["active"])))
     camp = community.camp_schedule(section.camp_start, section.camp.days) if section.camp.enabled else []
-    return MembershipModel(history, ad, customers, segments, lv, table, fitted, problem,
-                           winback_list(customers, section), economics, forecast, lottery, camp, invite_pool,
-                           gift_costs)
+    return MembershipModel(history, ad, customers, base.segments, lv, table, fitted, problem, base.winback,
+                           economics, forecast, lottery, camp, invite_pool, gift_costs)
 
 
 def _tier_economics(table: pd.DataFrame, customers: pd.DataFrame, idx: np.ndarray, lv: list[tiers.Level],
@@ -136,30 +125,6 @@ def _tier_economics(table: pd.DataFrame, customers: pd.DataFrame, idx: np.ndarra
             "flag": flag,
         })
     return pd.concat([table, pd.DataFrame(rows)], axis=1)
-
-
-def winback_list(customers: pd.DataFrame, section: Section) -> pd.DataFrame:
-    """High-value customers likely to have stopped buying, most value at stake first.
-
-    High value: spend in the top fifth. At risk: P(alive) below `winback_p_alive` (without a
-    fitted model: the RFM segments at_risk, cant_lose_them and about_to_sleep). Value at stake:
-    past spend × (1 − P(alive)).
-    """
-    spend = customers["spend"]
-    high = spend >= spend.quantile(0.8)
-    if customers["p_alive"].notna().any():
-        risk = customers["p_alive"] < section.winback_p_alive
-        stake = spend * (1 - customers["p_alive"])
-    else:
-        risk = customers["segment"].astype(str).isin(("at_risk", "cant_lose_them", "about_to_sleep"))
-        stake = spend
-    out = customers[high & risk].assign(value_at_stake=stake[high & risk])
-    out = out.sort_values(["value_at_stake", "spend"], ascending=False, kind="stable").head(section.winback_count)
-    out = out.reset_index()[["customer_id", "segment", "last_order", "orders", "spend", "p_alive", "clv",
-                             "value_at_stake"]]
-    out["segment"] = out["segment"].astype(str)
-    out["last_order"] = pd.to_datetime(out["last_order"]).dt.date
-    return out
 
 
 def event_dates(section: Section) -> list[date]:

@@ -111,4 +111,12 @@ def tier_table(window_spend: np.ndarray, lv: list[Level], reach_share: float) ->
     return pd.DataFrame(rows), idx
 
 
-__all__ = ["TEMPLATE", "Level", "Tier", "assign", "levels", "nice", "tier_table"]
+def window_spend(orders: pd.DataFrame, index: pd.Index, analysis_date: pd.Timestamp, days: int) -> np.ndarray:
+    """Each customer's spend in the `days` up to the analysis date, aligned to `index`."""
+    since = analysis_date - pd.Timedelta(days=days - 1)
+    recent = orders[orders["order_date"] >= since]
+    spend = recent.groupby("customer_id", sort=False)["cents"].sum() / 100.0
+    return spend.reindex(index, fill_value=0.0).to_numpy(dtype=float)
+
+
+__all__ = ["TEMPLATE", "Level", "Tier", "assign", "levels", "nice", "tier_table", "window_spend"]
