@@ -61,6 +61,9 @@ def next_values(control, value, steps: int = 3) -> list:
             low, high = value.low * f, min(value.high * f, hi_bound)
             out.append(Range(low=round(min(low, high), 6), high=round(high, 6)))
         return out
+    if kind == "optional":  # a text box read by the schema; empty is "auto"
+        base = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+        return [_plain(base + 10 * i) for i in range(1, steps + 1)]
     low = control.low if control.low is not None else 0
     high = control.high if control.high is not None else float(value) * 10 + 10
     out = []
@@ -75,6 +78,10 @@ def next_values(control, value, steps: int = 3) -> list:
             v = round(float(value) * (1 + 0.03 * i), 6) if value else float(i) / 10
         out.append(v)
     return out
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if x == int(x) else str(x)
 
 
 def measure(playbook: str, repeat_warmup: int = 2) -> tuple[float, float, int] | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import PARAMS, PLAYBOOKS, ROOT
-from merchant_playbooks import panel
+from merchant_playbooks import PLAYBOOK_NAMES, panel
 from merchant_playbooks.first_event_bargaining.plan import build_plan
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.panel import (
@@ -353,3 +353,65 @@ def test_every_panel_spec_resolves_against_its_schema():
                 for lang in ("en", "zh"):
                     assert i18n.has(f"{name}.panel_choice.{value}", lang), (name, lever.path, value, lang)
     assert found >= 1
+
+
+# ---------------------------------------------------------------- every playbook's panel
+
+
+def _sample(playbook: str):
+    from bench_widgets import sample_params
+
+    params, path = sample_params(playbook)
+    assert params is not None, f"no sample params file has a {playbook} section"
+    return params, path
+
+
+def _widget_value(control, value):
+    """What the control's widget holds for a typed value (as a browser would set it)."""
+    if control.kind == "range":
+        return (value.low, value.high)
+    if control.kind == "money":
+        return float(value)
+    if control.kind == "optional":
+        return "" if value is None else str(value)
+    return value
+
+
+@pytest.mark.parametrize("playbook", sorted(PLAYBOOK_NAMES))
+def test_every_playbook_shows_its_panel_right_after_the_cover(playbook):
+    assert isinstance(load_spec(playbook), PanelSpec), f"{playbook} has no panel"
+    nb = nbformat.read(PLAYBOOKS / f"{playbook}.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[code.index("show.cover(plan)") + 1] == "show.panel(params, plan, plan_out)"
+
+
+@pytest.mark.parametrize("playbook", sorted(PLAYBOOK_NAMES))
+def test_every_lever_of_every_panel_moves_the_plan_in_the_merchants_language(playbook):
+    """Each control, moved in its widget as a browser would, re-renders something the merchant sees
+    (KPIs, chart or rules) — or, for a combination the schema rejects, names the field and changes nothing."""
+    params, _ = _sample(playbook)
+    params = dataclasses.replace(params, merchant=params.merchant.model_copy(update={"language": "zh"}))
+    x = Explorer(params, load_spec(playbook), None)
+    ui = panel.Panel(x)
+    assert ui.save_button.disabled and ui.reset_button.disabled  # no file: nothing to save to
+    assert ui.kpis.value and "<svg" in ui.chart.value
+    from bench_widgets import next_values
+    from merchant_playbooks import i18n
+
+    silent = []
+    for c in x.controls:
+        label = i18n.t(f"{playbook}.panel.{c.path}", "zh")
+        assert not label.isascii(), (c.path, label)  # written for a Chinese merchant
+        new = next_values(c, x.values[c.path])[-1:]
+        assert new, c.path
+        before = (ui.kpis.value, ui.chart.value, ui.rules.value)
+        ui.inputs[c.path].value = _widget_value(c, new[0])
+        if "mp-bad" in ui.status.value:
+            assert (ui.kpis.value, ui.chart.value, ui.rules.value) == before and x.last.problems
+            continue
+        assert x.last.ok and panel._same(x.values[c.path], x.coerce(c, new[0])), c.path
+        if x.last.changed:  # the status names the sections it changed, in Chinese
+            assert i18n.t("panel.list_sep", "zh").join(x.last.changed) in ui.status.value
+        elif (ui.kpis.value, ui.chart.value, ui.rules.value) == before:
+            silent.append(c.path)
+    assert not silent, f"levers that change nothing in the plan: {silent}"

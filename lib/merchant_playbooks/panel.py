@@ -60,7 +60,7 @@ from .loading import (
     slugify,
     validate_section,
 )
-from .plan import Plan, Rules
+from .plan import Plan, Rules, Table
 from .schema import MerchantSection, Range, StrictModel
 
 NS = "panel"
@@ -276,6 +276,7 @@ class Update:
     kpis_html: str = ""
     rules_html: str = ""
     chart_spec: dict | None = None
+    changed: list[str] = field(default_factory=list)  # titles of the plan's sections that changed
     seconds: float = 0.0
 
     @property
@@ -306,6 +307,7 @@ class Explorer:
         if plan is not None:  # the notebook's full plan stands for its own values (as on the cover)
             self._plans[_key(params)] = plan
         self.last: Update | None = None
+        self._shown: Plan | None = None  # the last plan shown, to say which sections a change touched
 
     # -- values
 
@@ -405,8 +407,10 @@ class Explorer:
         plan = self.plan_for(params)
         rules = [block_html(plan, b) for b in rules_blocks(plan, self.spec.rules_section)]
         spec = self.spec.main_chart(plan).to_dict(validate=False)  # validated when the notebook displays it
+        changed = changed_sections(self._shown, plan) if self._shown is not None else []
+        self._shown = plan
         self.last = Update(plan=plan, kpis_html=kpi_cards(plan, plan.headline), rules_html="".join(rules),
-                           chart_spec=spec, seconds=time.perf_counter() - started)
+                           chart_spec=spec, changed=changed, seconds=time.perf_counter() - started)
         return self.last
 
     # -- the params file
@@ -469,6 +473,29 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, Range) and isinstance(b, Range):
         return (a.low, a.high) == (b.low, b.high)
     return a == b
+
+
+def changed_sections(before: Plan, after: Plan) -> list[str]:
+    """The titles of `after`'s sections whose text or tables differ from `before`'s, in plan order.
+
+    A lever can move what the panel does not show (the timeline, the budget decision):
+    the panel names those sections so no change goes unseen. Blocks are frozen
+    dataclasses of text, so this compares values, and costs well under a millisecond.
+    """
+    out = []
+    for section in after.ordered_sections():
+        old = before.sections.get(section.key)
+        if old is None or old.blocks != section.blocks or any(
+                _table_changed(before, after, b.name) for b in section.blocks if isinstance(b, Table)):
+            out.append(section.title)
+    return out
+
+
+def _table_changed(before: Plan, after: Plan, name: str) -> bool:
+    a, b = before.tables.get(name), after.tables.get(name)
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return not a.equals(b)
 
 
 def rules_blocks(plan: Plan, section: str | None) -> list[Rules]:
@@ -699,6 +726,9 @@ class Panel:
                                          max=high if high is not None else 1e12, step=step, **common)
         elif c.kind == "range":
             lo, hi = _ui_bounds(c, value.low, value.high)
+            # a range the schema leaves open at an end: a slider from 0 (or 3x below) to 3x the high end
+            lo = lo if lo is not None else (0.0 if value.low >= 0 else value.low * 3)
+            hi = hi if hi is not None else max(value.high * 3, value.high + 1)
             share = c.lever.unit == "share"
             box = w.FloatRangeSlider(value=(value.low, value.high), min=lo, max=hi,
                                      step=lever.step or (0.005 if share else 0.1), continuous_update=False,
@@ -743,6 +773,8 @@ class Panel:
         self.save_button.disabled = self.x.file is None
         if note is None:
             note = self.t("status.updated")
+            if update.changed:
+                note += " " + self.t("status.changed", sections=self.t("list_sep").join(update.changed))
         self.status.value = f"<div class='mp-good'>{_esc(note)}</div>" if note else ""
         self.chart.value = chart_svg(update.chart_spec)
 
