@@ -1,6 +1,7 @@
-"""The params reference in README.md, generated from the schemas so it cannot drift.
+"""README.md's generated parts, so they cannot drift: the params reference (from the schemas)
+and the live panels' levers (from each playbook's `PanelSpec`).
 
-    python -m merchant_playbooks.docs README.md   # rewrite the section between the markers
+    python -m merchant_playbooks.docs README.md   # rewrite the parts between their markers
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .registry import PLAYBOOKS
 from .schema import MerchantSection, Range
 
 START, END = "<!-- params-reference:start -->", "<!-- params-reference:end -->"
+PANELS_START, PANELS_END = "<!-- panels:start -->", "<!-- panels:end -->"
 
 
 def _type(ann: object) -> str:
@@ -93,11 +95,38 @@ def reference() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
+def panels_reference() -> str:
+    """A table of every playbook's panel: its levers by group (English label and params key) and main chart."""
+    from . import i18n
+    from .panel import GROUPS, load_spec
+
+    head = [i18n.t(f"panel.group.{g}", "en") for g in GROUPS]
+    lines = ["| playbook | " + " | ".join(head) + " | main chart |", "| --- |" + " --- |" * (len(GROUPS) + 1)]
+    for name in PLAYBOOK_NAMES:
+        spec = load_spec(name)
+        if spec is None:
+            continue
+        cells = []
+        for group in GROUPS:
+            levers = [lv for lv in spec.levers if lv.group == group]
+            cells.append("<br>".join(f"{i18n.t(f'{name}.panel.{lv.path}', 'en')} (`{lv.path}`)" for lv in levers) or "—")
+        chart = (spec.main_chart.__doc__ or spec.main_chart.__name__).strip().splitlines()[0].rstrip(".")
+        lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {chart.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
+def _replace(text: str, start: str, end: str, body: str) -> str:
+    head, found, rest = text.partition(start)
+    if not found:
+        return text
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{body}{end}{tail}"
+
+
 def update(readme: Path) -> bool:
     text = readme.read_text(encoding="utf-8")
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    new = f"{head}{START}\n{reference()}{END}{tail}"
+    new = _replace(text, START, END, reference())
+    new = _replace(new, PANELS_START, PANELS_END, panels_reference())
     if new != text:
         readme.write_text(new, encoding="utf-8")
         return True
@@ -106,4 +135,4 @@ def update(readme: Path) -> bool:
 
 if __name__ == "__main__":
     changed = update(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
-    print("README params reference " + ("updated" if changed else "already up to date"))
+    print("README params reference and panel levers " + ("updated" if changed else "already up to date"))
