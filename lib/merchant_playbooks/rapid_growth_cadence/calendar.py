@@ -13,6 +13,7 @@ discount sales overlap and the fatigue caps (per month, per year) hold.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -21,12 +22,19 @@ from .schema import EVENT_KEYS, Section
 # --------------------------------------------------------------------- festival dates
 
 
+# Festival dates depend on the year alone and the libraries take a millisecond or more to
+# give them (the live panel asks on every lever move), so each is cached per year; a
+# date and a read-only mapping cannot be changed by a caller.
+
+
+@functools.lru_cache(maxsize=1)
 def _lunisolar():
     from holidays.calendars.chinese import _ChineseLunisolar
 
     return _ChineseLunisolar()
 
 
+@functools.lru_cache(maxsize=64)
 def spring_festival(year: int) -> date:
     """Chinese New Year (lunar 1/1) in `year`."""
     d, _ = _lunisolar().lunar_new_year_date(year)
@@ -40,6 +48,7 @@ def lantern_festival(year: int) -> date:
     return spring_festival(year) + timedelta(days=14)
 
 
+@functools.lru_cache(maxsize=64)
 def dragon_boat(year: int) -> date:
     """Lunar 5/5."""
     d, _ = _lunisolar().dragon_boat_date(year)
@@ -48,6 +57,7 @@ def dragon_boat(year: int) -> date:
     return d
 
 
+@functools.lru_cache(maxsize=64)
 def mid_autumn(year: int) -> date:
     """Lunar 8/15."""
     d, _ = _lunisolar().mid_autumn_date(year)
@@ -56,6 +66,7 @@ def mid_autumn(year: int) -> date:
     return d
 
 
+@functools.lru_cache(maxsize=64)
 def qixi(year: int) -> date:
     """Lunar 7/7 (the regular 7th month, not a leap one)."""
     from lunar_python import Lunar
@@ -66,9 +77,14 @@ def qixi(year: int) -> date:
 
 def public_holidays(year: int) -> dict[date, str]:
     """China's statutory days off in `year` (the State Council's schedule as `holidays` knows it)."""
+    return dict(_public_holidays(year))
+
+
+@functools.lru_cache(maxsize=16)
+def _public_holidays(year: int) -> tuple[tuple[date, str], ...]:
     import holidays
 
-    return dict(holidays.China(years=year))
+    return tuple(holidays.China(years=year).items())
 
 
 # --------------------------------------------------------------------- event templates
@@ -293,11 +309,13 @@ def weekly_days(s: Section, events: list[Event]) -> list[tuple[date, str]]:
     from .schema import WEEKDAYS
 
     busy = {d for e in events if e.discount for d in e.days()}
-    out = []
-    d = date(s.year, 1, 1)
-    while d.year == s.year:
-        for a in s.weekly_activities:
-            if WEEKDAYS.index(a.weekday) == d.weekday() and d not in busy:
-                out.append((d, a.activity))
-        d += timedelta(days=1)
-    return out
+    fixtures = [(WEEKDAYS.index(a.weekday), a.activity) for a in s.weekly_activities]
+    return [(d, activity) for d, weekday in _year_weekdays(s.year) for day, activity in fixtures
+            if day == weekday and d not in busy]
+
+
+@functools.lru_cache(maxsize=8)
+def _year_weekdays(year: int) -> tuple[tuple[date, int], ...]:
+    first = date(year, 1, 1)
+    n = (date(year + 1, 1, 1) - first).days
+    return tuple((d, d.weekday()) for d in (first + timedelta(days=i) for i in range(n)))

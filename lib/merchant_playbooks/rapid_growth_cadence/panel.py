@@ -23,7 +23,7 @@ PANEL = PanelSpec(
         Lever("conversion_rate", "audience", unit="share", high=0.2),
         Lever("new_member_rate", "audience", unit="share", high=0.5),
         Lever("baseline_growth", "audience", unit="share", low=-0.5, high=1.5, step=0.01),
-        Lever("weekly_lift", "audience", unit="share", high=1.0, step=0.01),
+        Lever("weekly_lift", "audience", unit="share", low=0.0, high=1.0, step=0.01),
         Lever("merchant.budget", "rewards", unit="money", step=500),
         Lever("fixed_cost_per_event", "rewards", unit="money", step=50),
         Lever("warmup_days", "dates", unit="days", high=14),
