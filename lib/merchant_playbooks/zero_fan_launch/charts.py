@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -60,26 +62,43 @@ def chart_k_factor(plan: Plan) -> alt.Chart:
 
 
 def chart_points(plan: Plan) -> alt.Chart:
-    """Bars: expected participants per points bracket, the ones over the threshold highlighted."""
-    df = plan.tables["points_brackets"].copy()
+    """Bars: expected participants per points bracket, the ones over the threshold highlighted.
+
+    The live panel redraws this on every change, so the data goes in as the records
+    Altair would make of the table (`records`) and the chart is built without
+    re-validating each property: the same spec, a fraction of the time.
+    """
+    table = plan.tables["points_brackets"]
     yes, no = _t(plan, "chart.answer_yes"), _t(plan, "chart.answer_no")
-    df["qualifies_label"] = df["qualifies"].map({True: yes, False: no})
+    values = [{**row, "qualifies_label": yes if row["qualifies"] else no} for row in records(table)]
     threshold = plan.data["reward_threshold"]
-    return (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=alt.X("points:N", sort=list(df["points"]), title=_t(plan, "chart.points")),
+    return alt.Chart(
+        {"values": values},
+        mark=alt.MarkDef(type="bar"),
+        encoding=alt.FacetedEncoding(
+            x=alt.X("points:N", sort=[row["points"] for row in values], title=_t(plan, "chart.points")),
             y=alt.Y("participants:Q", title=_t(plan, "chart.participants")),
             color=alt.Color("qualifies_label:N", title=_t(plan, "chart.qualifies"),
                             scale=alt.Scale(domain=[no, yes], range=[PALETTE[7], BAND])),
             tooltip=[alt.Tooltip("points:N", title=_t(plan, "chart.points")),
                      alt.Tooltip("participants:Q", format=",.1f", title=_t(plan, "chart.participants")),
                      alt.Tooltip("share:Q", format=".1%")],
-        )
-        .properties(title=title(_t(plan, "chart.points_title"),
-                                _t(plan, "chart.points_subtitle", threshold=threshold)), width=WIDTH, height=200)
+        ),
+        title=title(_t(plan, "chart.points_title"), _t(plan, "chart.points_subtitle", threshold=threshold)),
+        width=WIDTH,
+        height=200,
     )
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """A table of numbers, flags and text as the JSON records Altair makes of it (NaN and infinity → None)."""
+    columns = []
+    for name in df.columns:
+        col = df[name].tolist()
+        if df[name].dtype.kind == "f" or str(df[name].dtype) in ("str", "string"):
+            col = [None if isinstance(v, float) and not math.isfinite(v) else v for v in col]
+        columns.append(col)
+    return [dict(zip(df.columns, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def chart_tornado(plan: Plan) -> alt.Chart:

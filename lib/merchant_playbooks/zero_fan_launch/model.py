@@ -15,16 +15,19 @@
 Money per unit is exact (Decimal params); forecasts of totals are floats.
 
 Speed (the live panel rebuilds the plan on every change): percentiles are taken
-in one `np.percentile` call over stacked draws (`bands`, `daily_bands`), the
-negative binomial is evaluated once for all thresholds, and the mechanic table,
-which only the merchant's situation moves, is cached. None of it changes a number:
-the same arithmetic runs per element, only fewer times through numpy's and
-scipy's Python layers.
+in one `np.percentile` call over stacked draws (`bands`, `daily_bands`), and what
+a change of reward, cap, costs, dates or wording does not move is kept for the
+next plan: the Monte Carlo run (draws, campaign, daily ranges and the threshold
+shares asked so far, see `monte_carlo`), the tornado and the mechanic table, each
+keyed on exactly the inputs it reads. None of it changes a number: the same
+arithmetic runs per element, only fewer times; cached arrays are read-only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -223,6 +226,71 @@ def simulate(s: Section, fans: int, r: dict[str, np.ndarray]) -> Fission:
     return Fission(daily, totals, points)
 
 
+# ------------------------------------------------------------------ the Monte Carlo run, kept for the next plan
+
+RUN_CACHE_SIZE = 8  # a 4,000-draw run is ~4 MB
+
+
+def campaign_key(s: Section, fans: int) -> tuple:
+    """Everything `seeds` and `simulate` read: sections with the same key run the same campaign."""
+    return (fans, s.duration_days, s.staff_days, s.staff,
+            tuple((p.audience, s.partner_day(i)) for i, p in enumerate(s.partners)),
+            tuple((name, r.low, r.high) for name, r in s.uncertain().items()))
+
+
+@dataclass
+class Run:
+    """One seeded Monte Carlo run of a campaign: the draws, the campaign and its daily ranges (read-only)."""
+
+    rates: dict[str, np.ndarray]
+    sim: Fission
+    by_day: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    shares: dict[int, np.ndarray] = field(default_factory=dict)  # threshold → P(points ≥ it) per draw
+
+    def threshold_shares(self, thresholds: np.ndarray) -> np.ndarray:
+        """`threshold_share` for these thresholds, (draws, thresholds); each threshold computed once per run."""
+        missing = [int(t) for t in thresholds if int(t) not in self.shares]
+        if missing:
+            cols = threshold_share(mean_points(self.sim), self.rates["points_dispersion"], np.array(missing))
+            for i, t in enumerate(missing):
+                self.shares[t] = _read_only(cols[:, i].copy())
+        return np.column_stack([self.shares[int(t)] for t in thresholds])
+
+
+_RUNS: OrderedDict[Hashable, object] = OrderedDict()
+
+
+def _cached(key: Hashable, make: Callable[[], object]) -> object:
+    """`make()`, or what it made for the same key (the last RUN_CACHE_SIZE keys are kept)."""
+    if key in _RUNS:
+        _RUNS.move_to_end(key)
+        return _RUNS[key]
+    value = _RUNS[key] = make()
+    while len(_RUNS) > RUN_CACHE_SIZE:
+        _RUNS.popitem(last=False)
+    return value
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def monte_carlo(s: Section, fans: int) -> Run:
+    """The seeded draws and the campaign they give, shared by every plan with the same campaign and seed."""
+
+    def run() -> Run:
+        r = draw_all(generator(s.seed), s.uncertain(), s.simulations)
+        sim = simulate(s, fans, r)
+        by_day = daily_bands(sim)
+        for a in (*r.values(), *sim.daily.values(), *sim.totals.values(), sim.points,
+                  *(b for bands3 in by_day.values() for b in bands3)):
+            _read_only(a)
+        return Run(r, sim, by_day)
+
+    return _cached(("run", s.seed, s.simulations, campaign_key(s, fans)), run)
+
+
 # ------------------------------------------------------------------ points, rewards, costs
 
 
@@ -346,6 +414,10 @@ TORNADO_RATES = ("shares_per_staff", "fan_join_rate", "views_per_share", "join_r
 
 def tornado(s: Section, fans: int) -> pd.DataFrame:
     """New fans with every rate at its centre, then each rate alone at its low and high end."""
+    return _cached(("tornado", campaign_key(s, fans)), lambda: _tornado(s, fans)).copy()
+
+
+def _tornado(s: Section, fans: int) -> pd.DataFrame:
     ranges = s.uncertain()
     names = [n for n in ranges if n in TORNADO_RATES or n.startswith("partner_")]
     sets = 1 + 2 * len(names)
@@ -353,16 +425,22 @@ def tornado(s: Section, fans: int) -> pd.DataFrame:
     for i, n in enumerate(names):
         r[n][1 + 2 * i] = ranges[n].low
         r[n][2 + 2 * i] = ranges[n].high
-    fans_out = simulate(s, fans, r).totals["new_fans"]
-    base = float(fans_out[0])
-    rows = [{"rate": n, "low": ranges[n].low, "high": ranges[n].high, "base": base,
-             "fans_at_low": float(fans_out[1 + 2 * i]), "fans_at_high": float(fans_out[2 + 2 * i])}
-            for i, n in enumerate(names)]
-    df = pd.DataFrame(rows, columns=["rate", "low", "high", "base", "fans_at_low", "fans_at_high"])
-    df["swing"] = (df["fans_at_high"] - df["fans_at_low"]).abs()
-    if (df["swing"] > 0).any():  # a rate with nothing to act on (fans who register, with no fans) is noise
-        df = df[df["swing"] > 0]
-    return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    fans_out = simulate(s, fans, r).totals["new_fans"].tolist()
+    base = fans_out[0]
+    at_low, at_high = fans_out[1::2], fans_out[2::2]
+    swing = [abs(high - low) for low, high in zip(at_low, at_high, strict=True)]
+    # a rate with nothing to act on (fans who register, with no fans) is noise, unless nothing moves at all
+    keep = [i for i, sw in enumerate(swing) if sw > 0] or list(range(len(names)))
+    keep.sort(key=lambda i: -swing[i])  # widest swing first, ties in the rates' order
+    return pd.DataFrame({
+        "rate": [names[i] for i in keep],
+        "low": [float(ranges[names[i]].low) for i in keep],
+        "high": [float(ranges[names[i]].high) for i in keep],
+        "base": [base] * len(keep),
+        "fans_at_low": [at_low[i] for i in keep],
+        "fans_at_high": [at_high[i] for i in keep],
+        "swing": [swing[i] for i in keep],
+    })
 
 
 def daily_table(s: Section, sim: Fission, by_day: dict | None = None) -> pd.DataFrame:
@@ -380,14 +458,13 @@ def daily_table(s: Section, sim: Fission, by_day: dict | None = None) -> pd.Data
 
 def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
     mechanics = mechanic_table(s, fans, budget)
-    r = draw_all(generator(s.seed), s.uncertain(), s.simulations)
-    sim = simulate(s, fans, r)
+    run = monte_carlo(s, fans)
+    r, sim, by_day = dict(run.rates), run.sim, run.by_day
     participants = sim.totals["participants"]
     options = threshold_options(s)
-    shares = threshold_share(mean_points(sim), r["points_dispersion"], options)
+    shares = run.threshold_shares(options)
     share = shares[:, int(np.searchsorted(options, s.reward_threshold))]
     qualifiers = capped(participants * share, s.reward_cap)
-    by_day = daily_bands(sim)
     c = costs(s, participants, qualifiers, r)
     new_fans = sim.totals["new_fans"]
     per_fan = np.full_like(new_fans, np.nan)
