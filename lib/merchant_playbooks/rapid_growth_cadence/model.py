@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,7 +23,7 @@ import pandas as pd
 
 from ..montecarlo import Band, draw, generator
 from . import calendar as cal
-from .products import ROLE_WEIGHT, featured_products, price_ladder, read_catalogue, score_products
+from .products import ROLE_WEIGHT, featured_products, price_ladder, scored_catalogue
 from .schema import Section
 
 GOALS = ("sales", "traffic", "products", "members")
@@ -49,11 +51,16 @@ def split_exact(total: int, weights: np.ndarray | list[float]) -> np.ndarray:
 
 
 def year_days(year: int) -> list[date]:
+    return list(_year_days(year))
+
+
+@functools.lru_cache(maxsize=8)
+def _year_days(year: int) -> tuple[date, ...]:
     d, out = date(year, 1, 1), []
     while d.year == year:
         out.append(d)
         d += timedelta(days=1)
-    return out
+    return tuple(out)
 
 
 @dataclass
@@ -77,6 +84,8 @@ class CadenceModel:
     fixed_cost: Decimal
     holidays: dict[date, str] = field(default_factory=dict)
     sim: Simulation | None = None  # the daily sales draws (the review's plan band)
+    ladder_columns: dict[str, dict[str, list]] = field(default_factory=dict)  # `ladders` as plain columns
+    event_rows: dict[str, dict] = field(default_factory=dict)  # `event_table` as plain rows, by event key
 
     @property
     def discount_events(self) -> list[cal.Event]:
@@ -94,9 +103,16 @@ def caps(s: Section, premium: bool) -> tuple[int, int]:
 
 
 def season_weights(s: Section, days: list[date]) -> np.ndarray:
-    """Each day's month weight, scaled so a day of the year averages 1."""
-    w = np.array([s.month_weights[d.month - 1] for d in days], dtype=float)
-    return w / w.mean()
+    """Each day's month weight, scaled so a day of the year averages 1 (read-only: it is cached)."""
+    return _season_weights(tuple(s.month_weights), tuple(days))
+
+
+@functools.lru_cache(maxsize=8)
+def _season_weights(weights: tuple[float, ...], days: tuple[date, ...]) -> np.ndarray:
+    w = np.array([weights[d.month - 1] for d in days], dtype=float)
+    out = w / w.mean()
+    out.setflags(write=False)
+    return out
 
 
 def event_lift(e: cal.Event, theme_share: float, lift: float | np.ndarray) -> float | np.ndarray:
@@ -121,10 +137,11 @@ def _weekly_mask(days: list[date], weekly: list[tuple[date, str]]) -> np.ndarray
     return np.array([d in on for d in days], dtype=float)
 
 
-def _index(days: list[date], e: cal.Event) -> np.ndarray:
-    first = days[0]
-    idx = np.array([(d - first).days for d in e.days()])
-    return idx[(idx >= 0) & (idx < len(days))]
+def _index(days: list[date], e: cal.Event) -> slice:
+    """The event's sale days as positions in `days` (a sale is consecutive days; days outside the year left out)."""
+    n = len(days)
+    start = min(max((e.sale_start - days[0]).days, 0), n)
+    return slice(start, max(min((e.sale_end - days[0]).days + 1, n), start))
 
 
 @dataclass
@@ -136,13 +153,13 @@ class Simulation:
 def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list[tuple[date, str]],
              start_daily: float) -> Simulation:
     """Daily sales per draw: the everyday run-rate grown over the year, lifted by weekly days and events."""
-    rng = generator(s.seed)
+    rng = _Replay(s.seed, s.simulations)
     n, sims = len(days), s.simulations
     growth = draw(rng, s.baseline_growth, sims)
     weekly_lift = draw(rng, s.weekly_lift, sims)
     rates = {name: draw(rng, getattr(s, name), sims) for name in ("conversion_rate", "ladder_share",
                                                                    "new_member_rate")}
-    ramp = (1 + growth[:, None]) ** (np.arange(n)[None, :] / max(n - 1, 1))
+    ramp = _ramp(growth, n)
     lift = np.zeros((sims, n))
     for e in events:  # fixed (date) order: results depend only on the seed
         lo, hi = e.lift
@@ -152,6 +169,71 @@ def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list
     weekly_on = _weekly_mask(days, weekly)[None, :]
     sales = start_daily * season_weights(s, days)[None, :] * ramp * (1 + weekly_lift[:, None] * weekly_on) * (1 + lift)
     return Simulation(sales, rates)
+
+
+# ---- what the Monte Carlo repeats from one lever move to the next, computed once
+#
+# Every draw is `montecarlo.draw` over `rng.beta(3, 3, size=simulations)` from the seed's
+# generator, in a fixed order; a lever changes the ranges the draws are stretched over, not the
+# Beta draws themselves. So the seed's stream of Beta draws is kept (`_Replay` hands them out
+# again in the same order, `draw` stretches them exactly as before), and so is the growth ramp,
+# the costliest array (a power per draw and day), keyed on the growth draws themselves.
+
+_STREAM_CACHE = 4  # (seed, simulations) streams kept
+_RAMP_CACHE = 3  # ramps kept: a (simulations x days) array each
+
+
+class _Stream:
+    """One seed's Beta draws, in the order the generator made them; each array read-only."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = generator(seed)
+        self.draws: list[tuple[tuple, np.ndarray]] = []
+
+    def get(self, i: int, a: float, b: float, size: int) -> np.ndarray:
+        while len(self.draws) <= i:
+            arr = self.rng.beta(a, b, size=size)
+            arr.setflags(write=False)
+            self.draws.append(((a, b, size), arr))
+        shape, arr = self.draws[i]
+        if shape != (a, b, size):  # never: every draw has the same shape; a new stream otherwise
+            raise ValueError(f"draw {i} was {shape}, asked {(a, b, size)}")
+        return arr
+
+
+@functools.lru_cache(maxsize=_STREAM_CACHE)
+def _stream(seed: int, simulations: int) -> _Stream:
+    return _Stream(seed)
+
+
+class _Replay:
+    """Stands for `generator(seed)` in `montecarlo.draw`: the same Beta draws, in the same order."""
+
+    def __init__(self, seed: int, simulations: int) -> None:
+        self.stream, self.next = _stream(seed, simulations), 0
+
+    def beta(self, a: float, b: float, size: int) -> np.ndarray:
+        arr = self.stream.get(self.next, a, b, size)
+        self.next += 1
+        return arr
+
+
+_RAMPS: OrderedDict[tuple[bytes, int], np.ndarray] = OrderedDict()
+
+
+def _ramp(growth: np.ndarray, n: int) -> np.ndarray:
+    """Each draw's everyday growth over the year, day by day (read-only: it is cached)."""
+    key = (growth.tobytes(), n)
+    ramp = _RAMPS.get(key)
+    if ramp is None:
+        ramp = (1 + growth[:, None]) ** (np.arange(n)[None, :] / max(n - 1, 1))
+        ramp.setflags(write=False)
+        _RAMPS[key] = ramp
+        if len(_RAMPS) > _RAMP_CACHE:
+            _RAMPS.popitem(last=False)
+    else:
+        _RAMPS.move_to_end(key)
+    return ramp
 
 
 def schedule_events(s: Section, premium: bool) -> list[cal.Event]:
@@ -172,10 +254,9 @@ def _span(lo: float, hi: float):
 
 def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalogue_shown: str | None = None
                 ) -> CadenceModel:
-    products = score_products(read_catalogue(catalogue_path, catalogue_shown), dict(s.potential_weights))
-    units = products["monthly_sales"].astype(float)
-    prices = products["price"].astype(float)
-    unit_price = float((prices * units).sum() / units.sum()) if units.sum() > 0 else float(prices.mean())
+    catalogue = scored_catalogue(catalogue_path, catalogue_shown, dict(s.potential_weights))
+    products = catalogue.frame()
+    unit_price = catalogue.unit_price
     aov = s.average_order_value or max(Decimal(str(round(unit_price * s.items_per_order, 2))), Decimal("0.01"))
     premium = resolve_premium(s, aov)
     month_cap, year_cap = caps(s, premium)
@@ -185,12 +266,11 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
 
     # -- targets: days by the expected profile, then summed into months and events (exact to the unit)
     profile = day_profile(s, days, events, weekly)
-    daily = pd.DataFrame({"date": days, "month": [d.month for d in days]})
-    for goal in GOALS:
-        daily[goal] = split_exact(getattr(s.targets, goal), profile)
+    targets = {goal: split_exact(getattr(s.targets, goal), profile) for goal in GOALS}
+    daily = pd.DataFrame({"date": days, "month": [d.month for d in days], **targets})
 
     # -- forecast
-    run_rate = float(monthly_sales) if monthly_sales > 0 else float((prices * units).sum())
+    run_rate = float(monthly_sales) if monthly_sales > 0 else catalogue.sales_value
     sim = simulate(s, days, events, weekly, run_rate * 12 / len(days))
     orders = sim.sales / float(aov)
     cut = s.ladder_share.centre * (s.draw_discount + s.value_discount) / 3  # average price cut on a discount day
@@ -208,12 +288,10 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     annual = {g: Band.of(totals[g]) for g in GOALS}
     reach = {g: float(np.mean(totals[g] >= getattr(s.targets, g))) for g in GOALS}
 
-    month_idx = np.array([d.month for d in days])
     monthly_rows = []
-    for m in range(1, 13):
-        cols = month_idx == m
-        band = Band.of(sim.sales[:, cols].sum(axis=1))
-        row = {"month": m, **{g: int(daily.loc[daily["month"] == m, g].sum()) for g in GOALS},
+    for m, cols in _month_slices(s.year):
+        band = Band.of(_row_sums(sim.sales, cols))
+        row = {"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS},
                "sales_p10": band.p10, "sales_p50": band.p50, "sales_p90": band.p90}
         monthly_rows.append(row)
     monthly = pd.DataFrame(monthly_rows)
@@ -221,35 +299,36 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     # -- events: products, stock, targets and forecasts
     used: dict[str, int] = {}
     ladders: dict[str, pd.DataFrame] = {}
+    ladder_columns: dict[str, dict[str, list]] = {}
     rows = []
     cost_draws = np.zeros(s.simulations)
     for e in events:
         idx = _index(days, e)
         month = e.day.month if e.kind != "school_holiday" else e.sale_start.month
         if e.discount:
-            ladder = price_ladder(products, month, s.ladder_size, s.draw_discount, s.value_discount,
+            picked = price_ladder(catalogue, month, s.ladder_size, s.draw_discount, s.value_discount,
                                   s.min_value_margin, used)
         else:
-            ladder = featured_products(products, month, s.ladder_size, used)
-        ev_sales = sim.sales[:, idx].sum(axis=1)
+            picked = featured_products(catalogue, month, s.ladder_size, used)
+        ev_sales = _row_sums(sim.sales, idx)
         # a full ladder (three steps) takes `ladder_share` of the event's sales; a theme event's
         # smaller showcase takes its proportion of that
-        share = sim.rates["ladder_share"] * min(1.0, len(ladder) / (3 * s.ladder_size))
-        ladder, markdown = _stock(ladder, ev_sales, share)
-        ladders[e.key] = ladder
+        share = sim.rates["ladder_share"] * min(1.0, len(picked) / (3 * s.ladder_size))
+        columns, markdown = _stock(picked, ev_sales, share)
+        ladder_columns[e.key] = columns
+        ladders[e.key] = pd.DataFrame(columns) if columns else pd.DataFrame(picked)
         cost_draws += markdown
         f = Band.of(ev_sales)
-        target_rows = daily.iloc[idx]
         rows.append({
             "key": e.key, "kind": e.kind, "date": e.day, "sale_start": e.sale_start, "sale_end": e.sale_end,
             "warmup_start": e.warmup_start, "sale_days": e.sale_days, "discount": e.discount,
             "schemes": list(e.schemes), "note": e.note, "note_other": e.note_other,
             "priority": e.priority,
-            **{f"target_{g}": int(target_rows[g].sum()) for g in GOALS},
+            **{f"target_{g}": int(targets[g][idx].sum()) for g in GOALS},
             "sales_p10": f.p10, "sales_p50": f.p50, "sales_p90": f.p90,
             "markdown_p50": float(np.median(markdown)),
-            "stock_units": int(ladder["stock_needed"].sum()) if len(ladder) else 0,
-            "stockout_products": int((ladder["stockout_risk"] > 0.1).sum()) if len(ladder) else 0,
+            "stock_units": int(sum(columns["stock_needed"])) if columns else 0,
+            "stockout_products": sum(1 for r in columns["stockout_risk"] if r > 0.1) if columns else 0,
         })
     fixed = s.fixed_cost_per_event * sum(1 for e in events if e.discount)
     return CadenceModel(
@@ -257,31 +336,49 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=ladders,
         daily_targets=daily, monthly=monthly, event_table=pd.DataFrame(rows), annual=annual, reach=reach,
         discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
-        sim=sim,
+        sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows},
     )
 
 
-def _stock(ladder: pd.DataFrame, event_sales: np.ndarray, ladder_share: np.ndarray
-           ) -> tuple[pd.DataFrame, np.ndarray]:
+def _row_sums(draws: np.ndarray, days: slice) -> np.ndarray:
+    """Each draw's total over `days`, picked by index as ever: numpy adds up the block that gives in
+    another order than a strided view of the same days, and the last digit would move."""
+    return draws[:, np.arange(days.start, days.stop)].sum(axis=1)
+
+
+@functools.lru_cache(maxsize=8)
+def _month_slices(year: int) -> tuple[tuple[int, slice], ...]:
+    """Each month's days as positions in the year."""
+    days = _year_days(year)
+    out = []
+    for m in range(1, 13):
+        first = date(year, m, 1)
+        last = date(year + (m == 12), m % 12 + 1, 1)
+        out.append((m, slice((first - days[0]).days, (last - days[0]).days)))
+    return tuple(out)
+
+
+def _stock(ladder: list[dict], event_sales: np.ndarray, ladder_share: np.ndarray
+           ) -> tuple[dict[str, list], np.ndarray]:
     """Units each ladder product sells (P50, P90), the stock to hold (P90) and P(on-hand stock runs out).
 
     The ladder's products take `ladder_share` of the event's sales, shared by
     their normal sales × how strongly their step sells (draw items most).
-    Returns the ladder with those columns and each draw's price cuts given away.
+    Returns the ladder as columns (its rows' fields, then those) and each draw's price cuts given away.
     """
-    if ladder.empty:
-        return ladder, np.zeros_like(event_sales)
-    price = ladder["event_price"].astype(float).to_numpy()
-    weight = (ladder["monthly_sales"].astype(float) * ladder["step"].map(ROLE_WEIGHT).fillna(1.0)).to_numpy() * price
+    if not ladder:
+        return {}, np.zeros_like(event_sales)
+    columns = {name: [row[name] for row in ladder] for name in ladder[0]}
+    price = np.array([float(x) for x in columns["event_price"]])
+    weight = (np.array(columns["monthly_sales"], dtype=float)
+              * np.array([ROLE_WEIGHT.get(x, 1.0) for x in columns["step"]])) * price
     share = weight / weight.sum() if weight.sum() > 0 else np.full(len(ladder), 1 / len(ladder))
     units = (event_sales * ladder_share)[:, None] * share[None, :] / price[None, :]  # (draws, products)
     p50, p90 = np.percentile(units, [50, 90], axis=0)
-    out = ladder.copy()
-    out["units_p50"] = p50
-    out["units_p90"] = p90
-    out["stock_needed"] = [math.ceil(x) for x in p90]
-    on_hand = out["stock_on_hand"]
-    out["stockout_risk"] = [float(np.mean(units[:, i] > h)) if h is not None and not pd.isna(h) else float("nan")
-                            for i, h in enumerate(on_hand)]
-    cut = (ladder["price"].astype(float) - ladder["event_price"].astype(float)).to_numpy()
-    return out, units @ cut
+    columns["units_p50"] = p50
+    columns["units_p90"] = p90
+    columns["stock_needed"] = [math.ceil(x) for x in p90]
+    columns["stockout_risk"] = [float(np.mean(units[:, i] > h)) if h is not None and not pd.isna(h) else float("nan")
+                                for i, h in enumerate(columns["stock_on_hand"])]
+    cut = np.array([float(x) for x in columns["price"]]) - price
+    return columns, units @ cut

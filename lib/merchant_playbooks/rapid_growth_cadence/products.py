@@ -8,10 +8,12 @@ that pull people in, value items, and normal-price items (at least one high-pric
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -31,14 +33,36 @@ DIME = Decimal("0.1")
 CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    products: pd.DataFrame  # one row per product, with score and role
-    path: Path
-
-
 def read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
-    """Read and check a catalogue CSV; every bad cell is named by row (the file's line) and column."""
+    """Read and check a catalogue CSV; every bad cell is named by row (the file's line) and column.
+
+    A file read before and unchanged since (same path, modification time and size) is not
+    read again: the caller gets its own copy of the checked rows.
+    """
+    key = _file_key(path)
+    if key is None:  # missing, a folder, unreadable: the reader names the problem
+        return _read_catalogue(path, shown)
+    return _read_cached(*key, shown).copy()
+
+
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    import stat
+
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return str(Path(path).resolve()), st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _read_cached(path: str, _mtime_ns: int, _size: int, shown: str | None) -> pd.DataFrame:
+    return _read_catalogue(Path(path), shown)
+
+
+def _read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
     shown = shown or str(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -150,8 +174,69 @@ def season_of(month: int) -> str:
             6: "summer", 7: "summer", 8: "summer"}.get(month, "autumn")
 
 
-def price_ladder(products: pd.DataFrame, month: int, size: int, draw_discount: float, value_discount: float,
-                 min_value_margin: float, used: dict[str, int]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Pool:
+    """The products a season can sell (in season or all-season), with what every ladder reads of them."""
+
+    products: tuple[dict, ...]  # catalogue rows as read (read-only by convention: never changed here)
+    popular: tuple[float, ...]  # percentile rank of monthly sales within the pool
+    price: tuple[float, ...]
+    lead: tuple[float, ...]  # 1 for hot and potential products
+    cheap_cut: float  # the pool's price at one third and two thirds
+    dear_cut: float
+
+
+@dataclass(frozen=True)
+class ScoredCatalogue:
+    """A catalogue scored with one set of signal weights, and its per-season pools; never changed once made."""
+
+    _frame: pd.DataFrame
+    pools: MappingProxyType  # season -> Pool
+    unit_price: float  # the sales-weighted price
+    sales_value: float  # a month's sales at list prices
+
+    def frame(self) -> pd.DataFrame:
+        """The scored products (a copy: the cached one stays as it was)."""
+        return self._frame.copy()
+
+
+def scored_catalogue(path: Path, shown: str | None, weights: dict[str, float]) -> ScoredCatalogue:
+    """`score_products(read_catalogue(path), weights)` with its season pools, cached while the file is unchanged."""
+    key = _file_key(path)
+    items = tuple(sorted(weights.items()))
+    if key is None:
+        return _scored(read_catalogue(path, shown), items)
+    return _scored_cached(*key, shown, items)
+
+
+@functools.lru_cache(maxsize=16)
+def _scored_cached(path: str, mtime_ns: int, size: int, shown: str | None,
+                   weights: tuple[tuple[str, float], ...]) -> ScoredCatalogue:
+    return _scored(_read_cached(path, mtime_ns, size, shown), weights)
+
+
+def _scored(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> ScoredCatalogue:
+    frame = score_products(df, dict(weights))
+    pools = {}
+    for season in SEASONS[1:]:
+        pool = frame[frame["season"].isin(("all", season))]
+        prices = pool["price"].astype(float)
+        pools[season] = Pool(
+            products=tuple(pool.to_dict(orient="records")),
+            popular=tuple(pool["monthly_sales"].rank(pct=True).tolist()),
+            price=tuple(prices.tolist()),
+            lead=tuple(pool["role"].isin(("hot", "potential")).astype(float).tolist()),
+            cheap_cut=prices.quantile(1 / 3),
+            dear_cut=prices.quantile(2 / 3),
+        )
+    units = frame["monthly_sales"].astype(float)
+    prices = frame["price"].astype(float)
+    unit_price = float((prices * units).sum() / units.sum()) if units.sum() > 0 else float(prices.mean())
+    return ScoredCatalogue(frame, MappingProxyType(pools), unit_price, float((prices * units).sum()))
+
+
+def price_ladder(catalogue: ScoredCatalogue, month: int, size: int, draw_discount: float, value_discount: float,
+                 min_value_margin: float, used: dict[str, int]) -> list[dict]:
     """An event's ladder: `size` draw items, `size` value items and `size` normal-price items.
 
     In season (or all-season) products only. Draw items: the cheapest third,
@@ -159,31 +244,33 @@ def price_ladder(products: pd.DataFrame, month: int, size: int, draw_discount: f
     potential and hot products in the middle, cut by `value_discount` keeping
     `min_value_margin` over cost. Normal price: the dearest of the rest at full price,
     the dearest of all among them. `used` counts earlier events' picks so
-    products rotate from event to event (it is updated).
+    products rotate from event to event (it is updated). One row per product.
+
+    A catalogue has tens of products, so this is plain Python over the season's pool:
+    ties in a sort key go to the lower SKU.
     """
-    season = season_of(month)
-    pool = products[products["season"].isin(("all", season))].copy()
-    pool["fresh"] = [1.0 / (1 + used.get(s, 0)) for s in pool["sku"]]
-    pool["popular"] = pool["monthly_sales"].rank(pct=True)
-    cheap_cut = pool["price"].astype(float).quantile(1 / 3)
-    dear_cut = pool["price"].astype(float).quantile(2 / 3)
+    pool = catalogue.pools[season_of(month)]
+    products = pool.products
+    fresh = [1.0 / (1 + used.get(p["sku"], 0)) for p in products]
     taken: set[str] = set()
-    picks = []
+    picks: list[tuple[str, dict]] = []
 
-    def pick(role: str, candidates: pd.DataFrame, key: pd.Series, n: int = size) -> None:
-        candidates = candidates[~candidates["sku"].isin(taken)]
-        order = candidates.assign(_k=key.reindex(candidates.index)).sort_values(["_k", "sku"], ascending=[False, True])
-        for _, row in order.head(n).iterrows():
-            taken.add(row["sku"])
-            picks.append((role, row))
+    def pick(role: str, members: list[int], key: list[float], n: int = size) -> None:
+        order = sorted((i for i in members if products[i]["sku"] not in taken),
+                       key=lambda i: (-key[i], products[i]["sku"]))
+        for i in order[:max(n, 0)]:
+            taken.add(products[i]["sku"])
+            picks.append((role, products[i]))
 
-    is_lead = pool["role"].isin(("hot", "potential")).astype(float)
-    pick("draw", pool[pool["price"].astype(float) <= cheap_cut], pool["popular"] * pool["fresh"])
-    pick("value", pool[pool["price"].astype(float) < dear_cut], (pool["score"] + 0.5 * is_lead) * pool["fresh"])
-    normal_pool = pool[pool["price"].astype(float) >= cheap_cut]
+    everyone = range(len(products))
+    cheap = [i for i in everyone if pool.price[i] <= pool.cheap_cut]
+    pick("draw", cheap, [pool.popular[i] * fresh[i] for i in everyone])
+    middle = [i for i in everyone if pool.price[i] < pool.dear_cut]
+    pick("value", middle, [(p["score"] + 0.5 * pool.lead[i]) * fresh[i] for i, p in enumerate(products)])
+    normal = [i for i in everyone if pool.price[i] >= pool.cheap_cut]
     # source 003: at least one of the normal-price items must be high-priced — the dearest goes first
-    pick("normal", normal_pool, pool["price"].astype(float), n=1)
-    pick("normal", normal_pool, (pool["score"] + pool["popular"]) * pool["fresh"], n=size - 1)
+    pick("normal", normal, list(pool.price), n=1)
+    pick("normal", normal, [(p["score"] + pool.popular[i]) * fresh[i] for i, p in enumerate(products)], n=size - 1)
 
     rows = []
     for role, row in picks:
@@ -201,7 +288,7 @@ def price_ladder(products: pd.DataFrame, month: int, size: int, draw_discount: f
                      "tag": row["role"], "price": price, "event_price": event_price, "cost": cost,
                      "margin": event_price - cost, "monthly_sales": row["monthly_sales"],
                      "stock_on_hand": row["stock"]})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _dime_down(x: Decimal) -> Decimal:
@@ -212,17 +299,18 @@ def _dime_up(x: Decimal) -> Decimal:
     return x.quantize(DIME, rounding=ROUND_CEILING).quantize(Decimal("0.01"))
 
 
-def featured_products(products: pd.DataFrame, month: int, size: int, used: dict[str, int]) -> pd.DataFrame:
+def featured_products(catalogue: ScoredCatalogue, month: int, size: int, used: dict[str, int]) -> list[dict]:
     """A theme event's showcase (no price cuts): in-season potential and hot products, rotated."""
-    pool = products[products["season"].isin(("all", season_of(month)))].copy()
-    fresh = pd.Series([1.0 / (1 + used.get(s, 0)) for s in pool["sku"]], index=pool.index)
-    lead = pool["role"].isin(("hot", "potential")).astype(float)
-    pool = pool.assign(_k=(pool["score"] + 0.5 * lead) * fresh).sort_values(["_k", "sku"], ascending=[False, True])
+    pool = catalogue.pools[season_of(month)]
+    products = pool.products
+    key = [(p["score"] + 0.5 * pool.lead[i]) * (1.0 / (1 + used.get(p["sku"], 0))) for i, p in enumerate(products)]
+    order = sorted(range(len(products)), key=lambda i: (-key[i], products[i]["sku"]))
     rows = []
-    for _, row in pool.head(size).iterrows():
+    for i in order[:max(size, 0)]:
+        row = products[i]
         used[row["sku"]] = used.get(row["sku"], 0) + 1
         rows.append({"step": "featured", "sku": row["sku"], "product": row["name"], "category": row["category"],
                      "tag": row["role"], "price": row["price"], "event_price": row["price"], "cost": row["cost"],
                      "margin": row["price"] - row["cost"], "monthly_sales": row["monthly_sales"],
                      "stock_on_hand": row["stock"]})
-    return pd.DataFrame(rows)
+    return rows
