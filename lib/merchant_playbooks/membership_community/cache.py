@@ -11,7 +11,9 @@ params. The steps are the same pure functions `build_model` always called, so a
 plan is the same plan with or without the cache.
 
 Callers get copies: a plan may change its own tables without touching the next
-one's. A file the checks refuse raises `DataFileError` every time (errors are not
+one's. Under pandas 3 (Copy-on-Write: a frame derived from another never writes
+into it, and its arrays come out read-only) a shallow copy is that copy and
+costs nothing; under pandas 2 the copies are deep. A file the checks refuse raises `DataFileError` every time (errors are not
 cached); the notes and exclusions its checks found travel with the history.
 """
 
@@ -35,6 +37,7 @@ from .tiers import window_spend
 from .winback import winback_list
 
 CLV_COLUMNS = ("p_alive", "purchases_next", "spend_next", "clv")
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,13 @@ def customer_base(path: Path | str, source: str | None, analysis_date: date | No
         read_orders(path, source)  # raises DataFileError naming the problem
         key = file_key(path)  # it appeared in between
     valued = _valued(key, source, analysis_date, clv_months, annual_discount)
-    customers = valued.customers.copy()
+    customers = _copy(valued.customers)
     customers.insert(len(customers.columns) - (len(CLV_COLUMNS) if valued.clv is not None else 0), "window_spend",
                      _window(key, source, analysis_date, tier_window_days).copy())
     return CustomerBase(
-        _copy_history(valued.history), valued.analysis_date, customers, valued.segments.copy(),
-        _winback(key, source, analysis_date, clv_months, annual_discount, winback_p_alive, winback_count).copy(),
-        None if valued.clv is None else replace(valued.clv, customers=valued.clv.customers.copy()),
+        _copy_history(valued.history), valued.analysis_date, customers, _copy(valued.segments),
+        _copy(_winback(key, source, analysis_date, clv_months, annual_discount, winback_p_alive, winback_count)),
+        None if valued.clv is None else replace(valued.clv, customers=_copy(valued.clv.customers)),
         valued.clv_problem, dict(valued.order_values))
 
 
@@ -187,8 +190,12 @@ def _winback(key: FileKey, source: str | None, analysis_date: date | None, clv_m
     return winback_list(customers, p_alive_below, count)
 
 
+def _copy(df: pd.DataFrame) -> pd.DataFrame:
+    return df.copy(deep=not _COPY_ON_WRITE)
+
+
 def _copy_history(h: OrderHistory) -> OrderHistory:
-    return OrderHistory(h.orders.copy(), h.source, h.rows_read, dict(h.excluded), dict(h.notes))
+    return OrderHistory(_copy(h.orders), h.source, h.rows_read, dict(h.excluded), dict(h.notes))
 
 
 __all__ = ["CLV_COLUMNS", "CustomerBase", "FileKey", "clear", "customer_base", "file_key", "order_history"]

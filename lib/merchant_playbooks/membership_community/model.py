@@ -43,9 +43,14 @@ class MembershipModel:
     camp: list[community.CampDay]
     invite_pool: int
     gift_costs: dict[str, Decimal] = field(default_factory=dict)
+    _bands: dict[str, Band] = field(default_factory=dict, repr=False)
 
     def band(self, metric: str) -> Band:
-        return Band.of(self.community.draws[metric])
+        """P10/P50/P90 of a metric's draws (worked out once: the plan asks for most of them twice)."""
+        band = self._bands.get(metric)
+        if band is None:
+            band = self._bands[metric] = Band.of(self.community.draws[metric])
+        return band
 
 
 def build_model(section: Section, merchant: MerchantSection, orders_path: Path, level_names: list[str],

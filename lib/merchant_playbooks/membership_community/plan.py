@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -117,7 +119,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     plan.tables["tiers"] = tiers_df
     origin = "params" if s.tiers else s.tier_source
     nudges = []
-    for row in tiers_df.itertuples():
+    for row in _rows(tiers_df):
         if row.near_next:
             nudges.append(t("mechanics.nudge", n=count(row.near_next), tier=row.tier, next=row.next_tier,
                             gap=money(row.near_next_gap)))
@@ -160,7 +162,7 @@ def build_plan(params: PlaybookParams) -> Plan:
         ("worth", t("col.worth")), ("flag_text", t("col.flag"))),
         formats=(("customers", "count"), ("clv_mean", "money"), ("spend_next", "money"), ("benefit_cost", "money"),
                  ("benefit_cost_per_member", "money"), ("benefit_budget", "money"), ("worth", "money"))))
-    for row in tiers_df.itertuples():
+    for row in _rows(tiers_df):
         if row.flag == "over_worth":
             reward_blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=money(row.benefit_cost),
                                            worth=money(row.worth)), "danger"))
@@ -313,6 +315,24 @@ def build_plan(params: PlaybookParams) -> Plan:
     return plan
 
 
+def _rows(df: pd.DataFrame) -> list[tuple]:
+    """The rows as named tuples of Python values: what `itertuples(index=False)` gives, without its
+    cell-by-cell lookups (they add up in the live panel)."""
+    row = _row_type(tuple(df.columns))
+    return [row._make(values) for values in df.to_numpy(dtype=object).tolist()]
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """`df.to_dict(orient="records")`, the same way."""
+    columns = list(df.columns)
+    return [dict(zip(columns, values, strict=True)) for values in df.to_numpy(dtype=object).tolist()]
+
+
+@lru_cache(maxsize=32)
+def _row_type(columns: tuple[str, ...]) -> type:
+    return namedtuple("Row", columns)
+
+
 def _fmt(k: Kpi, v: float, money, count) -> str:
     if k.kind == "money":
         return money(v)
@@ -420,7 +440,7 @@ def _data(s, model: MembershipModel, revenue: Decimal) -> dict:
          "revenue_share": r.revenue_share, "near_next": r.near_next, "next_tier": r.next_tier,
          "clv_mean": r.clv_mean, "clv_total": r.clv_total, "spend_next": r.spend_next,
          "benefit_cost": r.benefit_cost, "benefit_budget": r.benefit_budget, "worth": r.worth, "flag": r.flag}
-        for r in model.tiers.itertuples()
+        for r in _rows(model.tiers)
     ]
     lot = model.lottery
     return {
@@ -434,9 +454,9 @@ def _data(s, model: MembershipModel, revenue: Decimal) -> dict:
         "revenue": revenue,
         "repeat_customers": int((model.customers["orders"] > 1).sum()),
         "segments": {r.segment: {"customers": int(r.customers), "revenue": float(r.revenue)}
-                     for r in model.segments.itertuples()},
+                     for r in _rows(model.segments)},
         "tiers": tiers,
-        "clv_per_tier": {r.tier: {"clv_mean": r.clv_mean, "clv_total": r.clv_total} for r in model.tiers.itertuples()},
+        "clv_per_tier": {r.tier: {"clv_mean": r.clv_mean, "clv_total": r.clv_total} for r in _rows(model.tiers)},
         "clv_model": None if model.clv is None else {
             "bgnbd": model.clv.purchases.to_dict(), "gamma_gamma": model.clv.spend.to_dict(),
             "horizon_months": s.clv_months, "annual_discount": s.annual_discount},
@@ -446,7 +466,7 @@ def _data(s, model: MembershipModel, revenue: Decimal) -> dict:
         "lottery": {"margin_per_upgrade": lot.margin_per_upgrade, "drawn_cost": lot.drawn_cost,
                     "upgrades_for_drawn": lot.upgrades_for_drawn, "upgrades_for_all": lot.upgrades_for_all},
         "camp_days": s.camp.days if s.camp.enabled else 0,
-        "winback": model.winback.to_dict(orient="records"),
+        "winback": _records(model.winback),
     }
 
 
