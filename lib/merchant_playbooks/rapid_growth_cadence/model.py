@@ -86,6 +86,9 @@ class CadenceModel:
     sim: Simulation | None = None  # the daily sales draws (the review's plan band)
     ladder_columns: dict[str, dict[str, list]] = field(default_factory=dict)  # `ladders` as plain columns
     event_rows: dict[str, dict] = field(default_factory=dict)  # `event_table` as plain rows, by event key
+    monthly_rows: list[dict] = field(default_factory=list)  # `monthly` as plain rows
+    ranked_products: tuple = ()  # `products` as read-only rows, best potential score first
+    potential_skus: list[str] = field(default_factory=list)  # the potential products, in catalogue order
 
     @property
     def discount_events(self) -> list[cal.Event]:
@@ -336,7 +339,8 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=ladders,
         daily_targets=daily, monthly=monthly, event_table=pd.DataFrame(rows), annual=annual, reach=reach,
         discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
-        sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows},
+        sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows}, monthly_rows=monthly_rows,
+        ranked_products=catalogue.ranked, potential_skus=list(catalogue.potential),
     )
 
 

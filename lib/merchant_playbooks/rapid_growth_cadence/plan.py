@@ -45,7 +45,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     start = min([date(s.year, 1, 1), *(e.warmup_start for e in model.events)])
     plan = new_plan(params, t("title", year=s.year), start, date(s.year, 12, 31), s.seed, s.simulations)
     plan.model = model
-    events_df = model.event_table
+    event_rows = model.event_rows  # plain rows: a catalogue and a year are small, pandas would cost more
 
     # -- KPIs
     kinds = {"sales": "money", "traffic": "count", "products": "count", "members": "count"}
@@ -131,7 +131,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     scheme_kw = {"threshold": money(threshold), "off": money(off)}
     rows = []
     for e in model.discount_events:
-        row = events_df[events_df["key"] == e.key].iloc[0]
+        row = event_rows[e.key]
         rows.append({"event": names[e.key], "schemes": " + ".join(t(f"scheme_name.{x}") for x in e.schemes),
                      "markdown_p50": row["markdown_p50"]})
     plan.tables["discount_costs"] = pd.DataFrame(rows, columns=["event", "schemes", "markdown_p50"])
@@ -145,7 +145,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     ]
     cost_blocks.append(Callout(t("rewards.budget_ok", budget=money(m.budget))) if fixed <= m.budget
                        else Callout(t("rewards.budget_over", fixed=money(fixed), budget=money(m.budget)), "warning"))
-    at_cost = sum(int((lad["margin"] <= 0).sum()) for k, lad in model.ladders.items() if len(lad))
+    at_cost = sum(1 for cols in model.ladder_columns.values() if cols for margin in cols["margin"] if margin <= 0)
     if at_cost:
         cost_blocks.append(Callout(t("rewards.negative_margin", count=at_cost), "warning"))
     sec("rewards", *cost_blocks)
@@ -176,12 +176,14 @@ def build_plan(params: PlaybookParams) -> Plan:
                          "theme": themes[e.key]})
     plan.timeline = timeline
     plan.tables["calendar"] = pd.DataFrame(cal_rows)
-    monthly = model.monthly.copy()
-    monthly.insert(1, "month_name", [t(f"month.{x}") for x in monthly["month"]])
-    total = {"month": 0, "month_name": t("timeline.total"), **{g: int(monthly[g].sum()) for g in GOALS},
+    months = model.monthly_rows
+    total = {"month": 0, **{g: sum(r[g] for r in months) for g in GOALS},
              "sales_p10": model.annual["sales"].p10, "sales_p50": model.annual["sales"].p50,
              "sales_p90": model.annual["sales"].p90}
-    plan.tables["monthly_targets"] = pd.concat([monthly, pd.DataFrame([total])], ignore_index=True)
+    plan.tables["monthly_targets"] = pd.DataFrame({
+        "month": [r["month"] for r in months] + [0],
+        "month_name": [t(f"month.{r['month']}") for r in months] + [t("timeline.total")],
+        **{c: [r[c] for r in months] + [total[c]] for c in (*GOALS, "sales_p10", "sales_p50", "sales_p90")}})
     goal_labels = tuple((g, t(f"goal_name.{g}")) for g in GOALS)
     sec("timeline",
         Table("calendar", t("timeline.calendar_caption"), labels=(
@@ -194,10 +196,11 @@ def build_plan(params: PlaybookParams) -> Plan:
               formats=tuple((g, "count") for g in GOALS)))
 
     # -- forecast
-    ev = events_df.copy()
-    ev.insert(0, "event", [names[k] for k in ev["key"]])
-    ev["target_sales"] = ev["target_sales"].astype(float)  # whole units: shown without cents
-    plan.tables["event_forecast"] = ev
+    ev_rows = list(event_rows.values())
+    plan.tables["event_forecast"] = pd.DataFrame({
+        "event": [names[r["key"]] for r in ev_rows],
+        **{c: [float(r[c]) if c == "target_sales" else r[c] for r in ev_rows]  # whole units: shown without cents
+           for c in (ev_rows[0] if ev_rows else {})}})
     growth = s.baseline_growth
     sec("forecast",
         KpiGrid(()),
@@ -211,12 +214,13 @@ def build_plan(params: PlaybookParams) -> Plan:
                      ("sales_p90", "money"), ("stock_units", "count"))))
 
     # -- the decision: which products to put in front
-    prods = model.products.sort_values(["score", "sku"], ascending=[False, True]).head(12).copy()
-    prods["role_label"] = [t(f"role.{r}") for r in prods["role"]]
-    plan.tables["potential_products"] = prods[["sku", "name", "category", "score", "role", "role_label",
-                                               "monthly_sales", "sales_growth"]].reset_index(drop=True)
-    n_pot = int((model.products["role"] == "potential").sum())
-    n_hot = int((model.products["role"] == "hot").sum())
+    top = model.ranked_products[:12]
+    plan.tables["potential_products"] = pd.DataFrame({
+        **{c: [p[c] for p in top] for c in ("sku", "name", "category", "score", "role")},
+        "role_label": [t(f"role.{p['role']}") for p in top],
+        **{c: [p[c] for p in top] for c in ("monthly_sales", "sales_growth")}})
+    n_pot = sum(1 for p in model.ranked_products if p["role"] == "potential")
+    n_hot = sum(1 for p in model.ranked_products if p["role"] == "hot")
     sec("decision",
         Para(t("decision.text")),
         Table("potential_products", t("decision.caption"), labels=(
@@ -244,11 +248,12 @@ def build_plan(params: PlaybookParams) -> Plan:
     # -- risks and backup plan
     stock_rows = []
     for e in model.events:
-        lad = model.ladders[e.key]
-        for _, r in lad.iterrows():
-            if not math.isnan(r["stockout_risk"]) and r["stockout_risk"] > 0.1:
-                stock_rows.append({"event": names[e.key], "product": r["product"], "on_hand": r["stock_on_hand"],
-                                   "needed": r["stock_needed"], "chance": r["stockout_risk"]})
+        lad = model.ladder_columns[e.key]
+        for i, risk in enumerate(lad.get("stockout_risk", ())):
+            if not math.isnan(risk) and risk > 0.1:
+                stock_rows.append({"event": names[e.key], "product": lad["product"][i],
+                                   "on_hand": lad["stock_on_hand"][i], "needed": lad["stock_needed"][i],
+                                   "chance": risk})
     plan.tables["stock_risks"] = pd.DataFrame(stock_rows, columns=["event", "product", "on_hand", "needed", "chance"])
     risk_rows = [("fatigue", {}), ("stockout", {"count": len(stock_rows)})]
     if "spring_festival" in names:
@@ -278,19 +283,21 @@ def build_plan(params: PlaybookParams) -> Plan:
     # -- event briefs (one per event, after the spine)
     brief_blocks: list[object] = []
     for e in model.events:
-        row = events_df[events_df["key"] == e.key].iloc[0]
-        lad = model.ladders[e.key].copy()
+        row = event_rows[e.key]
+        cols = model.ladder_columns[e.key]
         type_text = t("discount_yes") if e.discount else t("discount_no")
         if e.discount:
-            gift = _gift(lad)
+            gift = _gift(cols)
             mech = t("brief.mechanics", schemes=" ".join(t(f"scheme.{x}", gift=gift, **scheme_kw) for x in e.schemes))
         else:
             mech = t("brief.theme_mechanics")
         name = f"ladder_{e.key}"
-        if len(lad):
-            lad["step_label"] = [t(f"step.{x}") for x in lad["step"]]
-            lad["tag_label"] = [t(f"role.{x}") for x in lad["tag"]]
-        plan.tables[name] = lad
+        count_products = len(cols["sku"]) if cols else 0
+        if cols:
+            plan.tables[name] = pd.DataFrame({**cols, "step_label": [t(f"step.{x}") for x in cols["step"]],
+                                              "tag_label": [t(f"role.{x}") for x in cols["tag"]]})
+        else:
+            plan.tables[name] = model.ladders[e.key].copy()
         brief_blocks += [
             Rules(t("brief.heading", name=names[e.key], day=i18n.day(e.day, lang), type=type_text), (
                 t("brief.theme", theme=themes[e.key]),
@@ -299,10 +306,10 @@ def build_plan(params: PlaybookParams) -> Plan:
                 mech,
                 t("brief.target", sales=money(row["target_sales"]), members=count(row["target_members"]),
                   p50=money(row["sales_p50"]), p10=money(row["sales_p10"]), p90=money(row["sales_p90"])),
-                t("brief.stock", units=count(row["stock_units"]), count=len(lad)),
+                t("brief.stock", units=count(row["stock_units"]), count=count_products),
             )),
         ]
-        if len(lad):
+        if count_products:
             brief_blocks.append(Table(name, t("brief.ladder_caption", name=names[e.key]), labels=(
                 ("step_label", t("brief.step")), ("product", t("brief.product")), ("tag_label", t("brief.tag")),
                 ("price", t("brief.price")), ("event_price", t("brief.event_price")), ("margin", t("brief.margin")),
@@ -319,14 +326,14 @@ def build_plan(params: PlaybookParams) -> Plan:
         "max_discount_events_per_month": model.month_cap,
         "max_discount_events_per_year": model.year_cap,
         "targets": {g: getattr(targets, g) for g in GOALS},
-        "monthly_targets": [{"month": int(r["month"]), **{g: int(r[g]) for g in GOALS}}
-                            for _, r in model.monthly.iterrows()],
+        "monthly_targets": [{"month": int(r["month"]), **{g: int(r[g]) for g in GOALS}} for r in model.monthly_rows],
         "reach": model.reach,
         "weekly_activities": [{"date": d.isoformat(), "activity": a} for d, a in model.weekly],
-        "monthly_themes": {int(r["month"]): r["theme"] for _, r in plan.tables["monthly_themes"].iterrows()},
-        "potential_products": list(model.products.loc[model.products["role"] == "potential", "sku"]),
-        "ladders": {k: [{c: r[c] for c in ("step", "sku", "event_price", "stock_needed")} for _, r in lad.iterrows()]
-                    for k, lad in model.ladders.items() if len(lad)},
+        "monthly_themes": {int(r["month"]): r["theme"] for r in month_rows},
+        "potential_products": model.potential_skus,
+        "ladders": {k: [{c: cols[c][i] for c in ("step", "sku", "event_price", "stock_needed")}
+                        for i in range(len(cols["sku"]))]
+                    for k, cols in model.ladder_columns.items() if cols},
     }
     compliance_section(plan, uses(s, model.events))
     # -- review after the campaign: plan vs actual, ranges for the next plan (only with actuals:)
@@ -347,17 +354,19 @@ def _spend_threshold(aov: Decimal) -> tuple[Decimal, Decimal]:
     return threshold, off
 
 
-def _gift(ladder: pd.DataFrame) -> str:
-    draws = ladder[ladder["step"] == "draw"] if len(ladder) else ladder
-    return str(draws.iloc[0]["product"]) if len(draws) else "—"
+def _gift(ladder: dict[str, list]) -> str:
+    """The ladder's first draw item: the gift a spend-and-get scheme hands out."""
+    for step, product in zip(ladder.get("step", ()), ladder.get("product", ()), strict=True):
+        if step == "draw":
+            return str(product)
+    return "—"
 
 
 def _backup_product(model: CadenceModel, cut: float) -> tuple[str, Decimal] | None:
     """The best-scoring potential product at its value price, for a month that runs under target."""
-    pot = model.products[model.products["role"] == "potential"].sort_values(["score", "sku"], ascending=[False, True])
-    if pot.empty:
+    row = next((p for p in model.ranked_products if p["role"] == "potential"), None)
+    if row is None:
         return None
-    row = pot.iloc[0]
     price = (row["price"] * Decimal(str(1 - cut))).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
     return str(row["name"]), max(price, row["cost"]).quantize(Decimal("0.01"))
 

@@ -178,7 +178,7 @@ def season_of(month: int) -> str:
 class Pool:
     """The products a season can sell (in season or all-season), with what every ladder reads of them."""
 
-    products: tuple[dict, ...]  # catalogue rows as read (read-only by convention: never changed here)
+    products: tuple[MappingProxyType, ...]  # the catalogue's rows, read-only
     popular: tuple[float, ...]  # percentile rank of monthly sales within the pool
     price: tuple[float, ...]
     lead: tuple[float, ...]  # 1 for hot and potential products
@@ -194,6 +194,8 @@ class ScoredCatalogue:
     pools: MappingProxyType  # season -> Pool
     unit_price: float  # the sales-weighted price
     sales_value: float  # a month's sales at list prices
+    ranked: tuple[MappingProxyType, ...]  # every product, best potential score first (ties: lower SKU)
+    potential: tuple[str, ...]  # the potential products' SKUs, in catalogue order
 
     def frame(self) -> pd.DataFrame:
         """The scored products (a copy: the cached one stays as it was)."""
@@ -222,7 +224,7 @@ def _scored(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> ScoredC
         pool = frame[frame["season"].isin(("all", season))]
         prices = pool["price"].astype(float)
         pools[season] = Pool(
-            products=tuple(pool.to_dict(orient="records")),
+            products=_rows(pool),
             popular=tuple(pool["monthly_sales"].rank(pct=True).tolist()),
             price=tuple(prices.tolist()),
             lead=tuple(pool["role"].isin(("hot", "potential")).astype(float).tolist()),
@@ -232,7 +234,14 @@ def _scored(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> ScoredC
     units = frame["monthly_sales"].astype(float)
     prices = frame["price"].astype(float)
     unit_price = float((prices * units).sum() / units.sum()) if units.sum() > 0 else float(prices.mean())
-    return ScoredCatalogue(frame, MappingProxyType(pools), unit_price, float((prices * units).sum()))
+    ranked = frame.sort_values(["score", "sku"], ascending=[False, True])
+    return ScoredCatalogue(frame, MappingProxyType(pools), unit_price, float((prices * units).sum()),
+                           _rows(ranked), tuple(frame.loc[frame["role"] == "potential", "sku"]))
+
+
+def _rows(df: pd.DataFrame) -> tuple[MappingProxyType, ...]:
+    """A frame's rows as read-only mappings (the values pandas' own rows hold: str, Decimal, float, int)."""
+    return tuple(MappingProxyType(r) for r in df.to_dict(orient="records"))
 
 
 def price_ladder(catalogue: ScoredCatalogue, month: int, size: int, draw_discount: float, value_discount: float,
@@ -253,7 +262,7 @@ def price_ladder(catalogue: ScoredCatalogue, month: int, size: int, draw_discoun
     products = pool.products
     fresh = [1.0 / (1 + used.get(p["sku"], 0)) for p in products]
     taken: set[str] = set()
-    picks: list[tuple[str, dict]] = []
+    picks: list[tuple[str, MappingProxyType]] = []
 
     def pick(role: str, members: list[int], key: list[float], n: int = size) -> None:
         order = sorted((i for i in members if products[i]["sku"] not in taken),
