@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -15,11 +16,14 @@ from conftest import PARAMS, PLAYBOOKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from merchant_playbooks.errors import ParamsError
-from merchant_playbooks.loading import PlaybookParams, load_params, validate_data
+from merchant_playbooks.loading import PlaybookParams, load_params, validate_data, validate_section
 from merchant_playbooks.montecarlo import draw_all, generator
-from merchant_playbooks.render import cover_html, section_html
+from merchant_playbooks.panel import Explorer
+from merchant_playbooks.plan import Rules
+from merchant_playbooks.render import block_html, cover_html, kpi_cards, section_html
 from merchant_playbooks.schema import MerchantSection
 from merchant_playbooks.zero_fan_launch import charts
+from merchant_playbooks.zero_fan_launch import model as zfl_model
 from merchant_playbooks.zero_fan_launch.model import (
     build_model,
     mechanic_table,
@@ -27,8 +31,9 @@ from merchant_playbooks.zero_fan_launch.model import (
     simulate,
     threshold_share,
 )
+from merchant_playbooks.zero_fan_launch.panel import PANEL
 from merchant_playbooks.zero_fan_launch.plan import build_plan
-from merchant_playbooks.zero_fan_launch.schema import Section
+from merchant_playbooks.zero_fan_launch.schema import Partner, Section
 
 SAMPLE = PARAMS / "driving-school.yaml"
 PRIZES = ({"ranks": [1, 1], "prize": "First", "value": 380}, {"ranks": [2, 3], "prize": "Second", "value": 200},
@@ -317,6 +322,130 @@ def test_params_errors_name_the_field():
     assert "zero_fan_launch.mechanic" in _problems({"mechanic": "lottery"})
 
 
+# ------------------------------------------------------------------ the live panel
+
+
+def explorer(**changes) -> Explorer:
+    """The panel's logic over the sample merchant (no file: nothing is ever written)."""
+    p = load_params(SAMPLE).for_playbook("zero_fan_launch")
+    if changes:
+        p = dataclasses.replace(p, section=p.section.model_copy(update=changes))
+    return Explorer(p, PANEL, None)
+
+
+def shown(update) -> dict[str, float]:
+    """The headline KPI cards' expected values as the merchant reads them (¥2,563 → 2563.0)."""
+    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">([^<]*)<', update.kpis_html)
+    return {key: float(re.sub(r"[^\d.]", "", text) or "nan") for key, text in cards}
+
+
+def test_a_lower_threshold_shows_more_liability_and_publishes_the_new_threshold():
+    x = explorer()
+    high, low = x.set("reward_threshold", 80), x.set("reward_threshold", 30)
+    assert high.ok and low.ok
+    # the model: a lower bar lets more participants qualify, so the reward costs more; reach does not move
+    assert shown(low)["reward_liability"] > shown(high)["reward_liability"]
+    assert shown(low)["new_fans"] == shown(high)["new_fans"]
+    assert "30 help points or more" in low.rules_html and "80 help points" not in low.rules_html
+    assert "80 help points or more" in high.rules_html
+    assert "30" in low.chart_spec["title"]["subtitle"]
+
+
+def test_more_staff_and_a_cap_move_the_panel_the_way_the_model_does():
+    x = explorer()
+    few, many = x.set("staff", 4), x.set("staff", 40)
+    assert shown(many)["new_fans"] > shown(few)["new_fans"] and shown(many)["views"] > shown(few)["views"]
+    capped = x.set("reward_cap", "5")  # typed in the text box
+    assert capped.plan.kpis["reward_liability"].band.p90 <= 5 * 100
+    assert "first 5 people" in capped.rules_html and "first 5 people" not in many.rules_html
+    assert shown(capped)["reward_liability"] <= shown(many)["reward_liability"]
+    voting = x.set("mechanic", "voting")
+    assert "votes" in voting.rules_html and "help points" not in voting.rules_html
+
+
+@pytest.mark.parametrize(("path", "value", "field"), [
+    ("reward_threshold", 0, "reward_threshold"), ("reward_cap", "0", "reward_cap"),
+    ("reward_cap", "many", "reward_cap"),
+    ("duration_days", 3, "partners.0.day"),  # the cross-field rule: a partner posting after the end
+])
+def test_a_value_the_schema_rejects_shows_its_message_and_keeps_the_plan(path, value, field):
+    x = explorer(partners=(Partner(name="Union", audience=4000, day=5),))
+    good = x.set("reward_threshold", 40)
+    before = x.values[path]
+    bad = x.set(path, value)
+    assert not bad.ok and bad.plan is None
+    # the schema's own message, as `playbooks validate` gives it
+    section = {**x.params.section.model_dump(mode="json"), "reward_threshold": 40,
+               path: x.coerce(x.control(path), value)}
+    _, problems = validate_section(Section, section, "zero_fan_launch")
+    assert problems and bad.problems == [p.format("")[2:] for p in problems]
+    assert bad.problems[0].startswith(f"zero_fan_launch.{field} = ")
+    # the value put back: the plan is the one shown before, not a new one
+    assert x.set(path, before).plan is good.plan
+
+
+def test_the_panel_plan_is_build_plan_on_the_preview_params():
+    x = explorer()
+    update = x.set("reward_threshold", 35)
+    assert PANEL.preview_simulations == update.plan.simulations < x.params.section.simulations
+    preview = dataclasses.replace(x.params, section=x.params.section.model_copy(
+        update={"reward_threshold": 35, "simulations": PANEL.preview_simulations, "actuals": None}))
+    batch = build_plan(preview)
+    assert json.dumps(update.plan.to_dict(), default=str) == json.dumps(batch.to_dict(), default=str)
+    assert update.kpis_html == kpi_cards(batch, batch.headline)
+    rules = [b for b in batch.sections["mechanics"].blocks if isinstance(b, Rules)]
+    assert update.rules_html == "".join(block_html(batch, b) for b in rules)
+    assert update.chart_spec == charts.chart_points(batch).to_dict(validate=False)
+
+
+def test_kept_runs_give_the_plans_a_fresh_run_gives():
+    """The Monte Carlo run, tornado and thresholds kept between plans never change a number."""
+    x = explorer(simulations=300, actuals=None)
+    from bench_widgets import next_values
+
+    warm = {}
+    for c in x.controls:  # every lever moved once, each plan built with whatever the earlier ones left
+        value = next_values(c, x.values[c.path])[0]
+        params = dataclasses.replace(x.params, section=x.params.section.model_copy(
+            update={c.path: x.coerce(c, value) if c.kind != "optional" else int(value)}))
+        warm[c.path] = (params, build_plan(params))
+    for path, (params, plan) in warm.items():
+        zfl_model._RUNS.clear()
+        fresh = build_plan(params)
+        assert json.dumps(fresh.to_dict(), default=str) == json.dumps(plan.to_dict(), default=str), path
+        assert all(fresh.tables[k].equals(plan.tables[k]) for k in plan.tables), path
+    assert not plan.model.sim.totals["new_fans"].flags.writeable  # shared arrays cannot be changed by a caller
+
+
+def test_the_main_chart_spec_is_the_one_altair_makes_of_the_table():
+    import altair as alt
+    from merchant_playbooks import i18n
+
+    for lang in ("en", "zh"):
+        plan = build_plan(params(section(reward_threshold=7), lang=lang))
+        df = plan.tables["points_brackets"].copy()
+        assert df["points_to"].isna().any()  # the open last bracket: None in the data, not NaN
+        yes, no = (i18n.t(f"zero_fan_launch.chart.answer_{a}", lang) for a in ("yes", "no"))
+        df["qualifies_label"] = df["qualifies"].map({True: yes, False: no})
+        spec = charts.chart_points(plan).to_dict()  # validated against the Vega-Lite schema
+        assert spec["datasets"] == alt.Chart(df).mark_bar().to_dict()["datasets"]  # same records, same name
+
+
+def test_show_panel_builds_a_widget_only_for_a_person(monkeypatch):
+    from merchant_playbooks import show
+
+    p = load_params(SAMPLE).for_playbook("zero_fan_launch")
+    p = dataclasses.replace(p, section=p.section.model_copy(update={"simulations": 300}))
+    plan = build_plan(p)
+    monkeypatch.delenv("MERCHANT_PLAYBOOKS_PANEL", raising=False)
+    assert show.panel(p, plan, "") is None  # plain Python: no frontend to show widgets in
+    monkeypatch.setenv("MERCHANT_PLAYBOOKS_PANEL", "1")
+    widget = show.panel(p, plan, "")
+    assert widget is not None and "mp-panel-zero_fan_launch" in widget._dom_classes
+    monkeypatch.setenv("MERCHANT_PLAYBOOKS_PANEL", "0")
+    assert show.panel(p, plan, "") is None
+
+
 # ------------------------------------------------------------------ the notebook, end to end
 
 
@@ -332,6 +461,8 @@ def test_papermill_run_with_the_driving_school_params(tmp_path):
                         kernel_name="python3", progress_bar=False, cwd=str(PLAYBOOKS.parent))
     nb = nbformat.read(out, as_version=4)
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    panel_cell = next(c for c in nb.cells if c.get("id") == "panel")
+    assert panel_cell.outputs == [] and "widget-view" not in out.read_text(encoding="utf-8")  # batch: no widget
     plan = json.loads((tmp_path / "zero_fan_launch.plan.json").read_text(encoding="utf-8"))
     assert plan["merchant"]["name"] == "Easy Road Driving School"
     assert plan["timeline"] and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", e["date"]) for e in plan["timeline"])
