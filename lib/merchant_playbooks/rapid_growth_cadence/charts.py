@@ -122,7 +122,7 @@ class ChartSpec:
     def __init__(self, spec_json: str) -> None:
         self._json = spec_json
 
-    def to_dict(self, validate: bool = True) -> dict:  # noqa: ARG002 - the shape of alt.Chart.to_dict
+    def to_dict(self, validate: bool = True) -> dict:  # the shape of alt.Chart.to_dict
         return json.loads(self._json)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -74,7 +75,7 @@ class CadenceModel:
     events: list[cal.Event]
     weekly: list[tuple[date, str]]
     products: pd.DataFrame  # the scored catalogue
-    ladders: dict[str, pd.DataFrame]  # event key → its products with prices, units and stock
+    ladders: Mapping[str, pd.DataFrame]  # event key → its products with prices, units and stock
     daily_targets: pd.DataFrame  # date, month, sales, traffic, products, members
     monthly: pd.DataFrame  # month, the four targets, forecast p10/p50/p90 of sales
     event_table: pd.DataFrame  # one row per event: dates, discount, targets, forecast, stock, cost
@@ -301,7 +302,6 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
 
     # -- events: products, stock, targets and forecasts
     used: dict[str, int] = {}
-    ladders: dict[str, pd.DataFrame] = {}
     ladder_columns: dict[str, dict[str, list]] = {}
     rows = []
     cost_draws = np.zeros(s.simulations)
@@ -319,7 +319,6 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         share = sim.rates["ladder_share"] * min(1.0, len(picked) / (3 * s.ladder_size))
         columns, markdown = _stock(picked, ev_sales, share)
         ladder_columns[e.key] = columns
-        ladders[e.key] = pd.DataFrame(columns) if columns else pd.DataFrame(picked)
         cost_draws += markdown
         f = Band.of(ev_sales)
         rows.append({
@@ -336,7 +335,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     fixed = s.fixed_cost_per_event * sum(1 for e in events if e.discount)
     return CadenceModel(
         year=s.year, premium=premium, average_order_value=aov, unit_price=unit_price, month_cap=month_cap,
-        year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=ladders,
+        year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=LadderFrames(ladder_columns),
         daily_targets=daily, monthly=monthly, event_table=pd.DataFrame(rows), annual=annual, reach=reach,
         discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
         sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows}, monthly_rows=monthly_rows,
@@ -348,6 +347,48 @@ def _row_sums(draws: np.ndarray, days: slice) -> np.ndarray:
     """Each draw's total over `days`, picked by index as ever: numpy adds up the block that gives in
     another order than a strided view of the same days, and the last digit would move."""
     return draws[:, np.arange(days.start, days.stop)].sum(axis=1)
+
+
+class LadderFrames(Mapping):
+    """Each event's ladder as a DataFrame, made when first asked for: the plan itself reads the
+    plain `ladder_columns` (a frame per event costs more than the rest of an event's numbers)."""
+
+    def __init__(self, columns: dict[str, dict[str, list]]) -> None:
+        self._columns = columns
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        if key not in self._frames:
+            cols = self._columns[key]
+            self._frames[key] = pd.DataFrame(cols) if cols else pd.DataFrame([])
+        return self._frames[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+def frames(columns: dict[str, dict[str, list]]) -> dict[str, pd.DataFrame]:
+    """`{key: pd.DataFrame(cols)}` for tables with the same columns, built as one frame and cut apart.
+
+    Pandas spends a fixed fraction of a millisecond per frame and column, so a dozen
+    nine-row ladders cost much more apart than together. Each column holds values of one
+    kind across tables (a ladder's stock comes from the catalogue's one stock column), so
+    each part gets the type it would get alone; empty tables are left out.
+    """
+    keys = [k for k, cols in columns.items() if cols]
+    if not keys:
+        return {}
+    names = list(columns[keys[0]])
+    whole = pd.DataFrame({n: [v for k in keys for v in columns[k][n]] for n in names})
+    out, start = {}, 0
+    for k in keys:
+        stop = start + len(columns[k][names[0]])
+        out[k] = whole.iloc[start:stop].reset_index(drop=True)
+        start = stop
+    return out
 
 
 @functools.lru_cache(maxsize=8)

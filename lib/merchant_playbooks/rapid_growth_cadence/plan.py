@@ -15,7 +15,7 @@ from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .calendar import Event
 from .compliance import uses
-from .model import GOALS, CadenceModel, build_model
+from .model import GOALS, CadenceModel, build_model, frames
 from .review import add_review
 
 NS = "rapid_growth_cadence"
@@ -282,6 +282,9 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     # -- event briefs (one per event, after the spine)
     brief_blocks: list[object] = []
+    ladder_tables = frames({k: {**cols, "step_label": [t(f"step.{x}") for x in cols["step"]],
+                                "tag_label": [t(f"role.{x}") for x in cols["tag"]]} if cols else {}
+                            for k, cols in model.ladder_columns.items()})
     for e in model.events:
         row = event_rows[e.key]
         cols = model.ladder_columns[e.key]
@@ -293,11 +296,7 @@ def build_plan(params: PlaybookParams) -> Plan:
             mech = t("brief.theme_mechanics")
         name = f"ladder_{e.key}"
         count_products = len(cols["sku"]) if cols else 0
-        if cols:
-            plan.tables[name] = pd.DataFrame({**cols, "step_label": [t(f"step.{x}") for x in cols["step"]],
-                                              "tag_label": [t(f"role.{x}") for x in cols["tag"]]})
-        else:
-            plan.tables[name] = model.ladders[e.key].copy()
+        plan.tables[name] = ladder_tables[e.key] if cols else pd.DataFrame([])
         brief_blocks += [
             Rules(t("brief.heading", name=names[e.key], day=i18n.day(e.day, lang), type=type_text), (
                 t("brief.theme", theme=themes[e.key]),
