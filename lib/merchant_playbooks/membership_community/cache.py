@@ -33,7 +33,7 @@ from ..schema import PositiveRange
 from . import clv as clv_mod
 from . import rfm
 from .orders import OrderHistory, order_value_range, read_orders
-from .tiers import window_spend
+from .tiers import Level, economics, tier_table, window_spend
 from .winback import winback_list
 
 CLV_COLUMNS = ("p_alive", "purchases_next", "spend_next", "clv")
@@ -54,6 +54,7 @@ class FileKey:
 class CustomerBase:
     """The checked history up to the analysis date, its customers' RFM, CLV and spend in the level window."""
 
+    key: tuple  # what it was worked out from (for the level table)
     history: OrderHistory
     analysis_date: date
     # index customer_id: RFM, window_spend, then p_alive, purchases_next, spend_next, clv when CLV was fitted
@@ -96,15 +97,26 @@ def customer_base(path: Path | str, source: str | None, analysis_date: date | No
     customers.insert(len(customers.columns) - (len(CLV_COLUMNS) if valued.clv is not None else 0), "window_spend",
                      _window(key, source, analysis_date, tier_window_days).copy())
     return CustomerBase(
-        _copy_history(valued.history), valued.analysis_date, customers, _copy(valued.segments),
+        (key, source, analysis_date, clv_months, annual_discount, tier_window_days), _copy_history(valued.history), valued.analysis_date, customers, _copy(valued.segments),
         _copy(_winback(key, source, analysis_date, clv_months, annual_discount, winback_p_alive, winback_count)),
         None if valued.clv is None else replace(valued.clv, customers=_copy(valued.clv.customers)),
         valued.clv_problem, dict(valued.order_values))
 
 
+def level_table(base: CustomerBase, lv: list[Level], reach_share: float, gross_margin: float,
+                benefit_budget_share: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """`tiers.tier_table` with `tiers.economics` for these customers, and each customer's level key.
+
+    Most levers (the community, the dates) change neither the levels nor their economics: once per
+    levels and shares.
+    """
+    table, level_keys = _level_table(base.key, tuple(lv), reach_share, gross_margin, benefit_budget_share)
+    return _copy(table), level_keys.copy()
+
+
 def clear() -> None:
     """Forget every file (for tests; a changed file has a new key anyway)."""
-    for cached in (_read, _fitted, _valued, _window, _winback):
+    for cached in (_read, _fitted, _valued, _window, _winback, _level_table):
         cached.cache_clear()
 
 
@@ -188,6 +200,23 @@ def _winback(key: FileKey, source: str | None, analysis_date: date | None, clv_m
     v = _valued(key, source, analysis_date, clv_months, annual_discount)
     customers = v.customers if v.clv is not None else v.customers.assign(p_alive=np.nan, clv=np.nan)
     return winback_list(customers, p_alive_below, count)
+
+
+@lru_cache(maxsize=16)
+def _level_table(base_key: tuple, lv: tuple[Level, ...], reach_share: float, gross_margin: float,
+                 benefit_budget_share: float) -> tuple[pd.DataFrame, np.ndarray]:
+    key, source, analysis_date, clv_months, annual_discount, days = base_key
+    valued = _valued(key, source, analysis_date, clv_months, annual_discount)
+    window = _window(key, source, analysis_date, days)
+    if valued.clv is not None:
+        spend_next = valued.customers["spend_next"].to_numpy(dtype=float)
+        value = valued.customers["clv"].to_numpy(dtype=float)
+    else:  # as build_model fills them in without a model: a year's run-rate, no CLV
+        spend_next = window * (clv_months / 12)
+        value = np.full(len(window), np.nan)
+    table, idx = tier_table(window, list(lv), reach_share)
+    table = economics(table, spend_next, value, idx, list(lv), gross_margin, benefit_budget_share)
+    return table, np.array([level.key for level in lv], dtype=object)[idx]
 
 
 def _copy(df: pd.DataFrame) -> pd.DataFrame:

@@ -70,9 +70,9 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
         customers["clv"] = np.nan
 
     lv = tiers.levels(section, customers["window_spend"].to_numpy(), level_names)
-    table, idx = tiers.tier_table(customers["window_spend"].to_numpy(), lv, section.reach_share)
-    customers["level"] = np.array([level.key for level in lv], dtype=object)[idx]  # one take, not 20k lookups
-    table = _tier_economics(table, customers, idx, lv, section)
+    # who is in which level, and what each level's benefits cost against what its customers are worth
+    table, customers["level"] = cache.level_table(base, lv, section.reach_share, section.gross_margin,
+                                                  section.benefit_budget_share)
 
     # membership ROI: extra repeat revenue from an uplift range against the benefits' cost
     invite_pool = section.community.invite_pool if section.community.invite_pool is not None else merchant.fans
@@ -100,36 +100,6 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
     camp = community.camp_schedule(section.camp_start, section.camp.days) if section.camp.enabled else []
     return MembershipModel(history, ad, customers, base.segments, lv, table, fitted, problem, base.winback,
                            economics, forecast, lottery, camp, invite_pool, gift_costs)
-
-
-def _tier_economics(table: pd.DataFrame, customers: pd.DataFrame, idx: np.ndarray, lv: list[tiers.Level],
-                    section: Section) -> pd.DataFrame:
-    """Per level: CLV, next year's expected spend, the benefits' cost, the budget they deserve and the flags."""
-    spend_next = customers["spend_next"].to_numpy(dtype=float)
-    value = customers["clv"].to_numpy(dtype=float)
-    has_clv = bool(np.isfinite(value).any())
-    rows = []
-    for i, level in enumerate(lv):
-        inside = idx == i
-        members = int(inside.sum())
-        discount_cost = float(np.sum(spend_next[inside]) * (1 - level.price_rate))
-        cost = discount_cost + members * float(level.perks_cost)
-        worth_base = float(np.nansum(value[inside])) if has_clv else float(np.sum(spend_next[inside]))
-        worth = worth_base * section.gross_margin
-        budget = worth_base * section.benefit_budget_share
-        flag = "over_worth" if cost > worth and cost > 0 else ("over_budget" if cost > budget else "ok")
-        rows.append({
-            "clv_mean": float(np.nanmean(value[inside])) if has_clv and members else float("nan"),
-            "clv_total": float(np.nansum(value[inside])) if has_clv else float("nan"),
-            "spend_next": float(np.sum(spend_next[inside])),
-            "discount_cost": discount_cost,
-            "benefit_cost": cost,
-            "benefit_cost_per_member": cost / members if members else float("nan"),
-            "benefit_budget": budget,
-            "worth": worth,
-            "flag": flag,
-        })
-    return pd.concat([table, pd.DataFrame(rows)], axis=1)
 
 
 def event_dates(section: Section) -> list[date]:

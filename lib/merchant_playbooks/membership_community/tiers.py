@@ -119,4 +119,36 @@ def window_spend(orders: pd.DataFrame, index: pd.Index, analysis_date: pd.Timest
     return spend.reindex(index, fill_value=0.0).to_numpy(dtype=float)
 
 
-__all__ = ["TEMPLATE", "Level", "Tier", "assign", "levels", "nice", "tier_table", "window_spend"]
+
+def economics(table: pd.DataFrame, spend_next: np.ndarray, value: np.ndarray, idx: np.ndarray, lv: list[Level],
+              gross_margin: float, benefit_budget_share: float) -> pd.DataFrame:
+    """Per level: CLV, next year's expected spend, the benefits' cost, the budget they deserve and the flags.
+
+    `spend_next` and `value` (CLV, NaN without a model) are per customer, `idx` each customer's level.
+    """
+    has_clv = bool(np.isfinite(value).any())
+    rows = []
+    for i, level in enumerate(lv):
+        inside = idx == i
+        members = int(inside.sum())
+        discount_cost = float(np.sum(spend_next[inside]) * (1 - level.price_rate))
+        cost = discount_cost + members * float(level.perks_cost)
+        worth_base = float(np.nansum(value[inside])) if has_clv else float(np.sum(spend_next[inside]))
+        worth = worth_base * gross_margin
+        budget = worth_base * benefit_budget_share
+        flag = "over_worth" if cost > worth and cost > 0 else ("over_budget" if cost > budget else "ok")
+        rows.append({
+            "clv_mean": float(np.nanmean(value[inside])) if has_clv and members else float("nan"),
+            "clv_total": float(np.nansum(value[inside])) if has_clv else float("nan"),
+            "spend_next": float(np.sum(spend_next[inside])),
+            "discount_cost": discount_cost,
+            "benefit_cost": cost,
+            "benefit_cost_per_member": cost / members if members else float("nan"),
+            "benefit_budget": budget,
+            "worth": worth,
+            "flag": flag,
+        })
+    return pd.concat([table, pd.DataFrame(rows)], axis=1)
+
+
+__all__ = ["TEMPLATE", "Level", "Tier", "assign", "economics", "levels", "nice", "tier_table", "window_spend"]
