@@ -292,42 +292,52 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     annual = {g: Band.of(totals[g]) for g in GOALS}
     reach = {g: float(np.mean(totals[g] >= getattr(s.targets, g))) for g in GOALS}
 
-    monthly_rows = []
-    for m, cols in _month_slices(s.year):
-        band = Band.of(_row_sums(sim.sales, cols))
-        row = {"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS},
-               "sales_p10": band.p10, "sales_p50": band.p50, "sales_p90": band.p90}
-        monthly_rows.append(row)
+    month_slices = _month_slices(s.year)
+    month_bands = _bands(np.column_stack([_row_sums(sim.sales, cols) for _, cols in month_slices]))
+    monthly_rows = [{"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS},
+                     **{f"sales_{p}": band[p] for p in ("p10", "p50", "p90")}}
+                    for (m, cols), band in zip(month_slices, month_bands, strict=True)]
     monthly = pd.DataFrame(monthly_rows)
 
-    # -- events: products, stock, targets and forecasts
+    # -- events: products, stock, targets and forecasts (the draws of every event read at once)
     used: dict[str, int] = {}
-    ladder_columns: dict[str, dict[str, list]] = {}
-    rows = []
-    cost_draws = np.zeros(s.simulations)
+    picks, event_sales, event_units = [], [], []
     for e in events:
-        idx = _index(days, e)
         month = e.day.month if e.kind != "school_holiday" else e.sale_start.month
         if e.discount:
             picked = price_ladder(catalogue, month, s.ladder_size, s.draw_discount, s.value_discount,
                                   s.min_value_margin, used)
         else:
             picked = featured_products(catalogue, month, s.ladder_size, used)
-        ev_sales = _row_sums(sim.sales, idx)
+        ev_sales = _row_sums(sim.sales, _index(days, e))
         # a full ladder (three steps) takes `ladder_share` of the event's sales; a theme event's
         # smaller showcase takes its proportion of that
         share = sim.rates["ladder_share"] * min(1.0, len(picked) / (3 * s.ladder_size))
-        columns, markdown = _stock(picked, ev_sales, share)
+        picks.append(picked)
+        event_sales.append(ev_sales)
+        event_units.append(_units(picked, ev_sales, share))
+    widths = [u.shape[1] for u in event_units]
+    p50, p90 = (np.percentile(np.hstack(event_units), [50, 90], axis=0) if sum(widths)
+                else (np.zeros(0), np.zeros(0)))
+    ev_bands = _bands(np.column_stack(event_sales)) if events else []
+    ladder_columns: dict[str, dict[str, list]] = {}
+    rows = []
+    cost_draws = np.zeros(s.simulations)
+    start = 0
+    for e, picked, units, band in zip(events, picks, event_units, ev_bands, strict=True):
+        stop = start + units.shape[1]
+        columns, markdown = _stock(picked, units, p50[start:stop], p90[start:stop])
+        start = stop
         ladder_columns[e.key] = columns
         cost_draws += markdown
-        f = Band.of(ev_sales)
+        idx = _index(days, e)
         rows.append({
             "key": e.key, "kind": e.kind, "date": e.day, "sale_start": e.sale_start, "sale_end": e.sale_end,
             "warmup_start": e.warmup_start, "sale_days": e.sale_days, "discount": e.discount,
             "schemes": list(e.schemes), "note": e.note, "note_other": e.note_other,
             "priority": e.priority,
             **{f"target_{g}": int(targets[g][idx].sum()) for g in GOALS},
-            "sales_p10": f.p10, "sales_p50": f.p50, "sales_p90": f.p90,
+            "sales_p10": band["p10"], "sales_p50": band["p50"], "sales_p90": band["p90"],
             "markdown_p50": float(np.median(markdown)),
             "stock_units": int(sum(columns["stock_needed"])) if columns else 0,
             "stockout_products": sum(1 for r in columns["stockout_risk"] if r > 0.1) if columns else 0,
@@ -386,7 +396,9 @@ def frames(columns: dict[str, dict[str, list]]) -> dict[str, pd.DataFrame]:
     out, start = {}, 0
     for k in keys:
         stop = start + len(columns[k][names[0]])
-        out[k] = whole.iloc[start:stop].reset_index(drop=True)
+        part = whole.iloc[start:stop]
+        part.index = pd.RangeIndex(stop - start)  # what reset_index(drop=True) gives, for less
+        out[k] = part
         start = stop
     return out
 
@@ -403,27 +415,42 @@ def _month_slices(year: int) -> tuple[tuple[int, slice], ...]:
     return tuple(out)
 
 
-def _stock(ladder: list[dict], event_sales: np.ndarray, ladder_share: np.ndarray
-           ) -> tuple[dict[str, list], np.ndarray]:
-    """Units each ladder product sells (P50, P90), the stock to hold (P90) and P(on-hand stock runs out).
+def _bands(samples: np.ndarray) -> list[dict[str, float]]:
+    """`Band.of` of each column of a (draws x columns) array, in one percentile call (the same numbers)."""
+    p10, p50, p90 = np.percentile(samples, [10, 50, 90], axis=0)
+    return [{"p10": float(a), "p50": float(b), "p90": float(c)} for a, b, c in zip(p10, p50, p90, strict=True)]
+
+
+def _units(ladder: list[dict], event_sales: np.ndarray, ladder_share: np.ndarray) -> np.ndarray:
+    """Units of each ladder product each draw sells: (draws, products).
 
     The ladder's products take `ladder_share` of the event's sales, shared by
     their normal sales × how strongly their step sells (draw items most).
-    Returns the ladder as columns (its rows' fields, then those) and each draw's price cuts given away.
     """
     if not ladder:
-        return {}, np.zeros_like(event_sales)
-    columns = {name: [row[name] for row in ladder] for name in ladder[0]}
-    price = np.array([float(x) for x in columns["event_price"]])
-    weight = (np.array(columns["monthly_sales"], dtype=float)
-              * np.array([ROLE_WEIGHT.get(x, 1.0) for x in columns["step"]])) * price
+        return np.zeros((len(event_sales), 0))
+    price = np.array([float(row["event_price"]) for row in ladder])
+    weight = (np.array([row["monthly_sales"] for row in ladder], dtype=float)
+              * np.array([ROLE_WEIGHT.get(row["step"], 1.0) for row in ladder])) * price
     share = weight / weight.sum() if weight.sum() > 0 else np.full(len(ladder), 1 / len(ladder))
-    units = (event_sales * ladder_share)[:, None] * share[None, :] / price[None, :]  # (draws, products)
-    p50, p90 = np.percentile(units, [50, 90], axis=0)
+    return (event_sales * ladder_share)[:, None] * share[None, :] / price[None, :]
+
+
+def _stock(ladder: list[dict], units: np.ndarray, p50: np.ndarray, p90: np.ndarray
+           ) -> tuple[dict[str, list], np.ndarray]:
+    """The ladder as columns (its rows' fields, then units sold P50 and P90, the stock to hold (P90) and
+    P(on-hand stock runs out)) and each draw's price cuts given away."""
+    if not ladder:
+        return {}, np.zeros(units.shape[0])
+    columns = {name: [row[name] for row in ladder] for name in ladder[0]}
     columns["units_p50"] = p50
     columns["units_p90"] = p90
     columns["stock_needed"] = [math.ceil(x) for x in p90]
-    columns["stockout_risk"] = [float(np.mean(units[:, i] > h)) if h is not None and not pd.isna(h) else float("nan")
-                                for i, h in enumerate(columns["stock_on_hand"])]
+    # a share of draws, so exact whichever way it is added up
+    known = [h is not None and not pd.isna(h) for h in columns["stock_on_hand"]]
+    on_hand = np.array([h if k else np.inf for h, k in zip(columns["stock_on_hand"], known, strict=True)], dtype=float)
+    runs_out = (units > on_hand[None, :]).mean(axis=0)
+    columns["stockout_risk"] = [float(r) if k else float("nan") for r, k in zip(runs_out, known, strict=True)]
+    price = np.array([float(x) for x in columns["event_price"]])
     cut = np.array([float(x) for x in columns["price"]]) - price
     return columns, units @ cut
