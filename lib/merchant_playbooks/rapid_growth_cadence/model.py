@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..montecarlo import Band, draw, generator
 from . import calendar as cal
-from .products import ROLE_WEIGHT, featured_products, price_ladder, scored_catalogue
+from .products import ROLE_WEIGHT, ScoredCatalogue, featured_products, price_ladder, scored_catalogue
 from .schema import Section
 
 GOALS = ("sales", "traffic", "products", "members")
@@ -74,11 +74,8 @@ class CadenceModel:
     year_cap: int
     events: list[cal.Event]
     weekly: list[tuple[date, str]]
-    products: pd.DataFrame  # the scored catalogue
+    catalogue: ScoredCatalogue
     ladders: Mapping[str, pd.DataFrame]  # event key → its products with prices, units and stock
-    daily_targets: pd.DataFrame  # date, month, sales, traffic, products, members
-    monthly: pd.DataFrame  # month, the four targets, forecast p10/p50/p90 of sales
-    event_table: pd.DataFrame  # one row per event: dates, discount, targets, forecast, stock, cost
     annual: dict[str, Band]  # forecast of each sub-goal
     reach: dict[str, float]  # P(forecast ≥ target)
     discount_cost: Band  # price cuts given away on ladder products, all discount events
@@ -90,6 +87,30 @@ class CadenceModel:
     monthly_rows: list[dict] = field(default_factory=list)  # `monthly` as plain rows
     ranked_products: tuple = ()  # `products` as read-only rows, best potential score first
     potential_skus: list[str] = field(default_factory=list)  # the potential products, in catalogue order
+    daily_columns: dict[str, list | np.ndarray] = field(default_factory=dict)  # `daily_targets` as columns
+
+    # The tables as DataFrames, made when first asked for: the plan reads the plain rows above
+    # (pandas costs more per small frame than the model's arithmetic; the live panel notices).
+
+    @functools.cached_property
+    def products(self) -> pd.DataFrame:
+        """The scored catalogue."""
+        return self.catalogue.frame()
+
+    @functools.cached_property
+    def daily_targets(self) -> pd.DataFrame:
+        """date, month, sales, traffic, products, members."""
+        return pd.DataFrame(self.daily_columns)
+
+    @functools.cached_property
+    def monthly(self) -> pd.DataFrame:
+        """month, the four targets, forecast p10/p50/p90 of sales."""
+        return pd.DataFrame(self.monthly_rows)
+
+    @functools.cached_property
+    def event_table(self) -> pd.DataFrame:
+        """One row per event: dates, discount, targets, forecast, stock, cost."""
+        return pd.DataFrame(list(self.event_rows.values()))
 
     @property
     def discount_events(self) -> list[cal.Event]:
@@ -259,7 +280,6 @@ def _span(lo: float, hi: float):
 def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalogue_shown: str | None = None
                 ) -> CadenceModel:
     catalogue = scored_catalogue(catalogue_path, catalogue_shown, dict(s.potential_weights))
-    products = catalogue.frame()
     unit_price = catalogue.unit_price
     aov = s.average_order_value or max(Decimal(str(round(unit_price * s.items_per_order, 2))), Decimal("0.01"))
     premium = resolve_premium(s, aov)
@@ -271,7 +291,6 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     # -- targets: days by the expected profile, then summed into months and events (exact to the unit)
     profile = day_profile(s, days, events, weekly)
     targets = {goal: split_exact(getattr(s.targets, goal), profile) for goal in GOALS}
-    daily = pd.DataFrame({"date": days, "month": [d.month for d in days], **targets})
 
     # -- forecast
     run_rate = float(monthly_sales) if monthly_sales > 0 else catalogue.sales_value
@@ -297,7 +316,6 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     monthly_rows = [{"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS},
                      **{f"sales_{p}": band[p] for p in ("p10", "p50", "p90")}}
                     for (m, cols), band in zip(month_slices, month_bands, strict=True)]
-    monthly = pd.DataFrame(monthly_rows)
 
     # -- events: products, stock, targets and forecasts (the draws of every event read at once)
     used: dict[str, int] = {}
@@ -345,11 +363,12 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     fixed = s.fixed_cost_per_event * sum(1 for e in events if e.discount)
     return CadenceModel(
         year=s.year, premium=premium, average_order_value=aov, unit_price=unit_price, month_cap=month_cap,
-        year_cap=year_cap, events=events, weekly=weekly, products=products, ladders=LadderFrames(ladder_columns),
-        daily_targets=daily, monthly=monthly, event_table=pd.DataFrame(rows), annual=annual, reach=reach,
+        year_cap=year_cap, events=events, weekly=weekly, catalogue=catalogue, ladders=LadderFrames(ladder_columns),
+        annual=annual, reach=reach,
         discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
         sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows}, monthly_rows=monthly_rows,
         ranked_products=catalogue.ranked, potential_skus=list(catalogue.potential),
+        daily_columns={"date": days, "month": [d.month for d in days], **targets},
     )
 
 
