@@ -10,8 +10,36 @@ valued once per file (`cache.py`), so a change only re-runs what the lever touch
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
+import altair as alt
+
 from ..panel import Lever, PanelSpec
+from ..plan import Plan
 from .charts import chart_tiers
+
+CHART_CACHE_SIZE = 16
+_charts: OrderedDict[tuple, alt.Chart] = OrderedDict()
+
+
+def chart_levels(plan: Plan) -> alt.Chart:
+    """`chart_tiers`, built again only when what it shows changes.
+
+    Most levers (the community, the rewards, the dates) leave the levels alone; building
+    the chart costs milliseconds a change need not spend. Each caller gets its own
+    shallow copy.
+    """
+    tiers = plan.tables["tiers"]
+    key = (plan.language, *(tuple(tiers[c].tolist()) for c in ("tier", "customers", "near_next")))
+    chart = _charts.get(key)
+    if chart is None:
+        chart = _charts[key] = chart_tiers(plan)
+        if len(_charts) > CHART_CACHE_SIZE:
+            _charts.popitem(last=False)
+    else:
+        _charts.move_to_end(key)
+    return chart.copy(deep=False)
+
 
 PANEL = PanelSpec(
     levers=(
@@ -30,7 +58,7 @@ PANEL = PanelSpec(
         Lever("community.event_days", "dates", unit="days", high=30),
         Lever("camp.days", "dates", unit="days"),
     ),
-    main_chart=chart_tiers,
+    main_chart=chart_levels,
     rules_section="mechanics",  # the member rules and the group rules
     preview_simulations=500,
 )
