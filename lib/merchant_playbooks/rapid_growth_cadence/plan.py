@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -64,7 +65,7 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     # -- stage and goal
     targets = s.targets
-    plan.tables["targets"] = pd.DataFrame([
+    plan.tables["targets"] = table([
         {"goal": t(f"goal_name.{g}"), "key": g, "target": getattr(targets, g), "forecast_p50": model.annual[g].p50,
          "range": band_text(model.annual[g], money if g == "sales" else count), "reach": model.reach[g]}
         for g in GOALS])
@@ -102,7 +103,7 @@ def build_plan(params: PlaybookParams) -> Plan:
         month_rows.append({"month": month, "month_name": t(f"month.{month}"),
                            "theme": s.monthly_themes.get(month) or t(f"month_theme.{month}"),
                            "events": ", ".join(in_month) if lang == "en" else "、".join(in_month)})
-    plan.tables["monthly_themes"] = pd.DataFrame(month_rows)
+    plan.tables["monthly_themes"] = table(month_rows)
     changes = [t(f"note.{e.note}", event=names[e.key], start=day(e.sale_start), end=day(e.sale_end),
                  other=names.get(e.note_other, e.note_other),
                  cap=model.month_cap if e.note == "month_cap" else model.year_cap)
@@ -134,7 +135,7 @@ def build_plan(params: PlaybookParams) -> Plan:
         row = event_rows[e.key]
         rows.append({"event": names[e.key], "schemes": " + ".join(t(f"scheme_name.{x}") for x in e.schemes),
                      "markdown_p50": row["markdown_p50"]})
-    plan.tables["discount_costs"] = pd.DataFrame(rows, columns=["event", "schemes", "markdown_p50"])
+    plan.tables["discount_costs"] = table(rows, columns=["event", "schemes", "markdown_p50"])
     fixed = model.fixed_cost
     cost_blocks: list[object] = [
         Table("discount_costs", t("rewards.caption"), labels=(
@@ -151,7 +152,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     sec("rewards", *cost_blocks)
 
     # -- channels and warm-up
-    plan.tables["warmups"] = pd.DataFrame([
+    plan.tables["warmups"] = table([
         {"event": names[e.key], "warmup_start": e.warmup_start, "notice": e.sale_start - timedelta(days=1),
          "sale_start": e.sale_start, "last_call": e.sale_end,
          "channels": t("channels.channels_discount" if e.discount else "channels.channels_theme")}
@@ -175,12 +176,12 @@ def build_plan(params: PlaybookParams) -> Plan:
                          "sale_end": e.sale_end.isoformat(), "discount": e.discount, "schemes": list(e.schemes),
                          "theme": themes[e.key]})
     plan.timeline = timeline
-    plan.tables["calendar"] = pd.DataFrame(cal_rows)
+    plan.tables["calendar"] = table(cal_rows)
     months = model.monthly_rows
     total = {"month": 0, **{g: sum(r[g] for r in months) for g in GOALS},
              "sales_p10": model.annual["sales"].p10, "sales_p50": model.annual["sales"].p50,
              "sales_p90": model.annual["sales"].p90}
-    plan.tables["monthly_targets"] = pd.DataFrame({
+    plan.tables["monthly_targets"] = table({
         "month": [r["month"] for r in months] + [0],
         "month_name": [t(f"month.{r['month']}") for r in months] + [t("timeline.total")],
         **{c: [r[c] for r in months] + [total[c]] for c in (*GOALS, "sales_p10", "sales_p50", "sales_p90")}})
@@ -197,7 +198,7 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     # -- forecast
     ev_rows = list(event_rows.values())
-    plan.tables["event_forecast"] = pd.DataFrame({
+    plan.tables["event_forecast"] = table({
         "event": [names[r["key"]] for r in ev_rows],
         **{c: [float(r[c]) if c == "target_sales" else r[c] for r in ev_rows]  # whole units: shown without cents
            for c in (ev_rows[0] if ev_rows else {})}})
@@ -215,7 +216,7 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     # -- the decision: which products to put in front
     top = model.ranked_products[:12]
-    plan.tables["potential_products"] = pd.DataFrame({
+    plan.tables["potential_products"] = table({
         **{c: [p[c] for p in top] for c in ("sku", "name", "category", "score", "role")},
         "role_label": [t(f"role.{p['role']}") for p in top],
         **{c: [p[c] for p in top] for c in ("monthly_sales", "sales_growth")}})
@@ -233,7 +234,7 @@ def build_plan(params: PlaybookParams) -> Plan:
 
     # -- KPIs to track
     avg = lambda g: getattr(targets, g) / 12
-    plan.tables["kpis"] = pd.DataFrame([
+    plan.tables["kpis"] = table([
         {"kpi": t("kpis.monthly_sales"), "target": t("kpis.per_month", value=money(avg("sales"))),
          "how": t("kpis.monthly_sales_how")},
         {"kpi": t("kpis.fixture"), "target": "—", "how": t("kpis.fixture_how")},
@@ -254,7 +255,7 @@ def build_plan(params: PlaybookParams) -> Plan:
                 stock_rows.append({"event": names[e.key], "product": lad["product"][i],
                                    "on_hand": lad["stock_on_hand"][i], "needed": lad["stock_needed"][i],
                                    "chance": risk})
-    plan.tables["stock_risks"] = pd.DataFrame(stock_rows, columns=["event", "product", "on_hand", "needed", "chance"])
+    plan.tables["stock_risks"] = table(stock_rows, columns=["event", "product", "on_hand", "needed", "chance"])
     risk_rows = [("fatigue", {}), ("stockout", {"count": len(stock_rows)})]
     if "spring_festival" in names:
         sf = next(e for e in model.events if e.key == "spring_festival").day
@@ -265,7 +266,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     if any(a.activity in ("hot_bargain", "group_buy") for a in s.weekly_activities) or any(
             "group_buy" in e.schemes for e in model.events):
         risk_rows.append(("platform", {}))
-    plan.tables["risks"] = pd.DataFrame([{"risk": t(f"risks.{k}", **kw), "trigger": t(f"risks.{k}_sign"),
+    plan.tables["risks"] = table([{"risk": t(f"risks.{k}", **kw), "trigger": t(f"risks.{k}_sign"),
                                           "backup": t(f"risks.{k}_backup")} for k, kw in risk_rows])
     risk_blocks: list[object] = [Table("risks", labels=(("risk", i18n.t("common.table.risk", lang)),
                                                         ("trigger", i18n.t("common.table.trigger", lang)),
@@ -296,7 +297,7 @@ def build_plan(params: PlaybookParams) -> Plan:
             mech = t("brief.theme_mechanics")
         name = f"ladder_{e.key}"
         count_products = len(cols["sku"]) if cols else 0
-        plan.tables[name] = ladder_tables[e.key] if cols else pd.DataFrame([])
+        plan.tables[name] = ladder_tables[e.key] if cols else table([])
         brief_blocks += [
             Rules(t("brief.heading", name=names[e.key], day=i18n.day(e.day, lang), type=type_text), (
                 t("brief.theme", theme=themes[e.key]),
@@ -338,6 +339,34 @@ def build_plan(params: PlaybookParams) -> Plan:
     # -- review after the campaign: plan vs actual, ranges for the next plan (only with actuals:)
     add_review(plan, params)
     return plan
+
+
+# ---------------------------------------------------------------- tables, made once per content
+
+_TABLES: OrderedDict[str, pd.DataFrame] = OrderedDict()
+_TABLES_KEPT = 96  # small frames: a plan has about thirty
+
+
+def table(data: list[dict] | dict[str, list], columns: list[str] | None = None) -> pd.DataFrame:
+    """`pd.DataFrame(data, columns=columns)`, kept for the next plan with the same content.
+
+    A live panel rebuilds the plan on every move, and most of its tables (the KPIs to
+    track, the products to feature, the calendar when only a rate moved) come out the same;
+    pandas takes longer to make a small frame than the plan takes to fill it. The key is
+    the content's repr, which tells 1 from 1.0, 1.0 from 1.00 (Decimal) and a number from
+    a numpy number, so a cached frame is always the frame the data would make; callers get
+    their own copy.
+    """
+    key = repr((data, columns))
+    df = _TABLES.get(key)
+    if df is None:
+        df = pd.DataFrame(data, columns=columns)
+        _TABLES[key] = df
+        if len(_TABLES) > _TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    else:
+        _TABLES.move_to_end(key)
+    return df.copy()
 
 
 def event_name(e: Event, founded: date | None, lang: str) -> str:
