@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from datetime import date, timedelta
@@ -14,12 +15,14 @@ import pytest
 from conftest import PARAMS, SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from merchant_playbooks import i18n
 from merchant_playbooks.errors import DataFileError, ParamsError
 from merchant_playbooks.loading import load_params
-from merchant_playbooks.membership_community import community, rfm, tiers
+from merchant_playbooks.membership_community import charts, community, rfm, tiers
 from merchant_playbooks.membership_community.orders import check_orders, read_orders
 from merchant_playbooks.membership_community.plan import build_plan
 from merchant_playbooks.plan import write_plan_files
+from merchant_playbooks.schema import RateRange
 
 DAY0 = date(2026, 1, 1)
 
@@ -347,3 +350,176 @@ def test_charts_are_specs_over_the_plan(lily_plan):
                charts.chart_clv_by_tier):
         spec = fn(lily_plan).to_dict()
         assert spec["title"]["text"]
+
+
+# ---------------------------------------------------------------- the live panel
+
+
+@pytest.fixture(scope="module")
+def lily_explorer():
+    from merchant_playbooks.panel import Explorer, load_spec
+
+    path = PARAMS / "lily-shoes.yaml"
+    return Explorer(load_params(path).for_playbook("membership_community"), load_spec("membership_community"), path)
+
+
+def moved(x, path: str, value):
+    """The update after moving one lever, with the lever put back afterwards."""
+    before = x.values[path]
+    try:
+        update = x.set(path, value)
+    finally:
+        x.values[path] = before
+    assert update.ok, update.problems
+    return update
+
+
+def test_more_people_invited_means_more_members_and_sales_on_the_cards(lily_explorer):
+    x = lily_explorer
+    low, high = moved(x, "community.invite_pool", "3000"), moved(x, "community.invite_pool", "9000")
+    for key in ("members", "sales"):
+        assert low.plan.kpis[key].band.p50 < high.plan.kpis[key].band.p50
+    members = high.plan.kpis["members"]
+    assert f">{i18n.number(round(members.band.p50))}<" in high.kpis_html
+    assert low.kpis_html != high.kpis_html
+
+
+def test_margin_and_uplift_move_the_return_on_membership_the_way_the_model_says(lily_explorer):
+    x = lily_explorer
+    thin, fat = moved(x, "gross_margin", 0.3), moved(x, "gross_margin", 0.7)
+    assert thin.plan.kpis["roi"].band.p50 < fat.plan.kpis["roi"].band.p50
+    assert thin.plan.kpis["members"].band == fat.plan.kpis["members"].band  # the community is not the margin's
+    small = moved(x, "repeat_uplift", RateRange(low=0.02, high=0.05))
+    large = moved(x, "repeat_uplift", RateRange(low=0.10, high=0.30))
+    assert small.plan.kpis["incremental_revenue"].band.p50 < large.plan.kpis["incremental_revenue"].band.p50
+
+
+def test_the_published_rules_follow_the_levers(lily_explorer):
+    x = lily_explorer
+    assert "¥249.00" in moved(x, "community.lottery.upgrade_price", 249).rules_html
+    assert "last 180 days" in moved(x, "tier_window_days", 180).rules_html
+    template, spend = x.update(), moved(x, "tier_source", "spend")
+    thresholds = [str(lv.min_spend) for lv in spend.plan.model.levels]
+    assert thresholds != ["0", "1000", "3000", "6000", "10000"]
+    assert all(f"¥{i18n.number(int(t))}" in spend.rules_html for t in thresholds[1:])
+    assert spend.rules_html != template.rules_html
+
+
+def test_a_shorter_spend_window_never_moves_anyone_up_and_a_wider_reach_finds_more_near_the_next_level(
+        lily_explorer):
+    x = lily_explorer
+    year, quarter = moved(x, "tier_window_days", 365), moved(x, "tier_window_days", 90)
+    counts = [u.plan.tables["tiers"]["customers"].tolist() for u in (year, quarter)]
+    assert counts[1][0] > counts[0][0] and sum(counts[0]) == sum(counts[1])
+    for i in range(1, len(counts[0])):  # at or above each level, a shorter window holds no more customers
+        assert sum(counts[1][i:]) <= sum(counts[0][i:])
+    near, far = moved(x, "reach_share", 0.05), moved(x, "reach_share", 0.4)
+    assert near.plan.tables["tiers"]["near_next"].sum() < far.plan.tables["tiers"]["near_next"].sum()
+    assert near.chart_spec != far.chart_spec
+
+
+def test_a_value_the_schema_rejects_gives_its_message_and_keeps_the_plan(lily_explorer):
+    from merchant_playbooks.loading import validate_section
+    from merchant_playbooks.membership_community.schema import Section
+
+    x = lily_explorer
+    shown = x.update()
+    section = x.params.section.model_dump(mode="json")
+    section["community"]["group_size"] = 20
+    _, problems = validate_section(Section, section, "membership_community")
+    bad = x.set("community.group_size", 20)
+    x.values["community.group_size"] = 500
+    assert not bad.ok and bad.plan is None
+    assert bad.problems == [p.format("")[2:] for p in problems]
+    assert bad.problems == ["membership_community.community.group_size = 20 must be at least 40"]
+    again = x.update()
+    assert again.ok and again.plan is shown.plan  # the plan it showed, untouched
+
+
+def test_the_panels_plan_is_build_plan_on_the_preview_params(lily_explorer):
+    from merchant_playbooks.render import kpi_cards
+
+    x = lily_explorer
+    update = moved(x, "community.event_days", 12)
+    section = x.params.section.model_copy(update={
+        "community": x.params.section.community.model_copy(update={"event_days": 12}),
+        "simulations": 500, "actuals": None})
+    batch = build_plan(dataclasses.replace(x.params, section=section))
+    assert update.plan.simulations == 500 and "review" not in update.plan.sections
+    assert update.plan.to_dict() == batch.to_dict()
+    assert update.kpis_html == kpi_cards(batch, batch.headline)
+    assert update.chart_spec == charts.chart_tiers(batch).to_dict(validate=False)
+
+
+# ---------------------------------------------------------------- the orders, RFM and CLV cache
+
+
+def _orders_params(tmp_path, lines: list[str]):
+    (tmp_path / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "m.yaml"
+    path.write_text("merchant: {name: Cached, fans: 800}\nplaybooks: [membership_community]\n"
+                    "membership_community:\n  orders_file: orders.csv\n  start_date: 2026-12-01\n"
+                    "  simulations: 300\n", encoding="utf-8")
+    return load_params(path).for_playbook("membership_community")
+
+
+def test_the_cache_gives_what_the_models_give_and_copies_the_caller_may_change(tmp_path, monkeypatch):
+    from merchant_playbooks.membership_community import cache, clv
+
+    lines = (SAMPLES / "lily-orders.csv").read_text(encoding="utf-8").splitlines()[:4001]
+    params = _orders_params(tmp_path, lines)
+    reads = []
+    monkeypatch.setattr(cache, "read_orders", lambda *a: reads.append(a) or read_orders(*a))
+    cache.clear()
+    first = cache.customer_base(tmp_path / "orders.csv", "orders.csv", None, 12, 0.1, 365, 0.5, 20)
+    # the same numbers the models give without any cache
+    history = read_orders(tmp_path / "orders.csv")
+    today = history.last_date + pd.Timedelta(days=1)
+    direct = rfm.score(rfm.customer_table(history.orders, today))
+    value = clv.customer_value(clv.summarise(history.orders, today), 12, 0.1)
+    pd.testing.assert_frame_equal(first.customers[direct.columns], direct)
+    pd.testing.assert_frame_equal(first.customers[["p_alive", "clv"]], value.customers[["p_alive", "clv"]])
+    assert first.clv.purchases == value.purchases and first.clv.spend == value.spend
+    # a second call is served from memory, equal, and not the same objects
+    first.customers.loc[first.customers.index[0], "spend"] = -1.0
+    first.history.orders.loc[0, "amount"] = -1.0
+    first.history.notes["mine"] = 1
+    second = cache.customer_base(tmp_path / "orders.csv", "orders.csv", None, 12, 0.1, 365, 0.5, 20)
+    assert len(reads) == 1
+    pd.testing.assert_frame_equal(second.customers[direct.columns], direct)
+    assert second.history.orders["amount"].iloc[0] == history.orders["amount"].iloc[0]
+    assert second.history.notes == history.notes
+    assert build_plan(params).to_dict() == build_plan(params).to_dict() and len(reads) == 1
+
+
+def test_the_cache_reads_the_file_again_when_it_changes_under_the_same_name(tmp_path):
+    lines = (SAMPLES / "lily-orders.csv").read_text(encoding="utf-8").splitlines()
+    params = _orders_params(tmp_path, lines[:3001])
+    before = build_plan(params)
+    assert before.data["orders"] == 3000
+    _orders_params(tmp_path, lines[:2001])  # fewer orders
+    assert build_plan(params).data["orders"] == 2000
+    # the same size, one amount changed: a new modification time is enough
+    changed = lines[:2001]
+    row = changed[1].split(",")
+    row[2] = str(Decimal(row[2]) + 10 if Decimal(row[2]) < 90 else Decimal(row[2]) - 10)
+    assert len(",".join(row)) == len(changed[1])
+    changed[1] = ",".join(row)
+    _orders_params(tmp_path, changed)
+    assert build_plan(params).data["revenue"] != build_plan(_orders_params(tmp_path, lines[:2001])).data["revenue"]
+
+
+def test_a_data_warning_is_shown_on_every_plan_not_only_the_first(tmp_path):
+    lines = (SAMPLES / "lily-orders.csv").read_text(encoding="utf-8").splitlines()[:3001]
+    blank = [",".join([*line.split(",")[:3], "", line.split(",")[4]]) if i % 500 == 1 else line
+             for i, line in enumerate(lines)]
+    params = _orders_params(tmp_path, blank)
+    for _ in range(2):
+        plan = build_plan(params)
+        assert plan.data["data_notes"] == {"no_channel": 6}
+        notes = [b.text for b in plan.sections["audience"].blocks if type(b).__name__ == "Callout"]
+        assert any("6" in text for text in notes), notes
+    (tmp_path / "orders.csv").write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
+    for _ in range(2):  # a refused file is refused every time, never served from memory
+        with pytest.raises(DataFileError, match="duplicate row"):
+            build_plan(params)

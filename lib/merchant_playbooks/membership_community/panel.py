@@ -46,7 +46,7 @@ PANEL = PanelSpec(
         Lever("tier_source", "product"),
         Lever("tier_window_days", "product", unit="days", low=90, high=730, step=5),
         Lever("gross_margin", "product", unit="share", low=0.1, high=0.9),
-        Lever("community.invite_pool", "audience", unit="people"),
+        Lever("community.invite_pool", "audience"),  # a number, or empty for every follower
         Lever("community.group_size", "audience", unit="people", low=100, step=10),
         Lever("community.active_rate", "audience", unit="share"),
         Lever("reach_share", "audience", unit="share", low=0.05, high=0.5),
