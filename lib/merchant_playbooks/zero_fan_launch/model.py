@@ -105,13 +105,11 @@ def situation_adjustments(s: Section | _Situation, fans: int, budget: Decimal) -
 def mechanic_table(s: Section, fans: int, budget: Decimal) -> pd.DataFrame:
     """One row per mechanic: adjusted 1–5 scores, the weighted score (1–5), rank, and what moved it."""
     # only these inputs move the table (see situation_adjustments); a fresh copy, so callers may change it
-    return _mechanic_table(s.weights, s.scores, bool(s.partners), s.margin, fans, budget).copy()
+    return _mechanic_table(_Situation(s.weights, s.scores, bool(s.partners), s.margin), fans, budget).copy()
 
 
 @lru_cache(maxsize=64)
-def _mechanic_table(weights_: Weights, scores: MechanicScores, has_partners: bool, margin: float, fans: int,
-                    budget: Decimal) -> pd.DataFrame:
-    s = _Situation(weights_, scores, has_partners, margin)
+def _mechanic_table(s: _Situation, fans: int, budget: Decimal) -> pd.DataFrame:
     weights = s.weights.as_dict()
     total_w = sum(weights.values())
     adjustments = situation_adjustments(s, fans, budget)
@@ -452,7 +450,8 @@ def daily_table(s: Section, sim: Fission, by_day: dict | None = None) -> pd.Data
         "date": dates * len(DAILY),
         "day": list(range(1, days + 1)) * len(DAILY),
         "metric": [metric for metric in DAILY for _ in range(days)],
-        **{name: np.concatenate([by_day[metric][i] for metric in DAILY]) for i, name in enumerate(("p10", "p50", "p90"))},
+        **{name: np.concatenate([by_day[metric][i] for metric in DAILY])
+           for i, name in enumerate(("p10", "p50", "p90"))},
     })
 
 
