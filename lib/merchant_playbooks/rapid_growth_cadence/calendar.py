@@ -187,7 +187,13 @@ class Event:
         return [self.sale_start + timedelta(days=i) for i in range(self.sale_days)]
 
     def months(self) -> set[tuple[int, int]]:
-        return {(d.year, d.month) for d in self.days()}
+        return set(_months(self.sale_start, self.sale_end))
+
+
+@functools.lru_cache(maxsize=1024)
+def _months(start: date, end: date) -> frozenset[tuple[int, int]]:
+    """The (year, month) pairs a span of days touches (asked again and again while scheduling)."""
+    return frozenset((d.year, d.month) for d in (start + timedelta(days=i) for i in range((end - start).days + 1)))
 
 
 def candidate_events(s: Section, premium: bool) -> list[Event]:

@@ -38,17 +38,29 @@ def split_exact(total: int, weights: np.ndarray | list[float]) -> np.ndarray:
     Weights are scaled to integers first so the arithmetic is exact; ties in the
     remainders go to the earlier part, so the split is deterministic.
     """
+    return split_all([total], weights)[0]
+
+
+def split_all(totals: list[int], weights: np.ndarray | list[float]) -> list[np.ndarray]:
+    """`split_exact` of each total by the same weights (the weights scaled once)."""
     w = np.asarray(weights, dtype=float)
-    if total < 0 or (w < 0).any() or w.sum() <= 0:
+    if any(t < 0 for t in totals) or (w < 0).any() or w.sum() <= 0:
         raise ValueError("need a non-negative total and non-negative weights that are not all zero")
     iw = [round(float(x) * 1e12) for x in w / w.max()]  # the largest weight becomes 10^12
     denom = sum(iw)
-    base = [total * x // denom for x in iw]
-    rem = [total * x % denom for x in iw]
-    left = total - sum(base)
-    for i in sorted(range(len(iw)), key=lambda i: (-rem[i], i))[:left]:
-        base[i] += 1
-    return np.array(base, dtype=np.int64)
+    out = []
+    for total in totals:
+        base = [total * x // denom for x in iw]
+        rem = [total * x % denom for x in iw]
+        left = total - sum(base)
+        if denom < 2**62:  # remainders fit numpy's integers: a stable sort puts ties in order
+            order = np.argsort(-np.array(rem, dtype=np.int64), kind="stable")[:left].tolist()
+        else:
+            order = sorted(range(len(iw)), key=lambda i: (-rem[i], i))[:left]
+        for i in order:
+            base[i] += 1
+        out.append(np.array(base, dtype=np.int64))
+    return out
 
 
 def year_days(year: int) -> list[date]:
@@ -290,7 +302,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
 
     # -- targets: days by the expected profile, then summed into months and events (exact to the unit)
     profile = day_profile(s, days, events, weekly)
-    targets = {goal: split_exact(getattr(s.targets, goal), profile) for goal in GOALS}
+    targets = dict(zip(GOALS, split_all([getattr(s.targets, g) for g in GOALS], profile), strict=True))
 
     # -- forecast
     run_rate = float(monthly_sales) if monthly_sales > 0 else catalogue.sales_value
