@@ -408,3 +408,150 @@ def test_cost_above_price_is_named_by_row(tmp_path):
     bad.write_text(f"{header}\nA,Nuts,nuts,10,12,5,30,0.03,2,4,0.1,0.4\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"row 2, column cost: 12.00 must not exceed price \(10.00\)"):
         read_catalogue(bad)
+
+
+# ------------------------------------------------------------------ the live panel and its caches
+
+
+@pytest.fixture()
+def explorer():
+    from merchant_playbooks.panel import Explorer, load_spec
+
+    path = PARAMS / "crunch-snacks.yaml"
+    return Explorer(load_params(path).for_playbook("rapid_growth_cadence"), load_spec("rapid_growth_cadence"), path)
+
+
+def _kpi(update, key):
+    return update.plan.kpis[key].band.p50
+
+
+def test_more_visits_converting_means_fewer_visits_needed_and_the_cards_say_so(explorer):
+    from merchant_playbooks.schema import RateRange
+
+    before = explorer.update()
+    after = explorer.set("conversion_rate", RateRange(low=0.06, high=0.12))  # double the sample's range
+    assert after.ok
+    # visits are orders / conversion rate: the same sales need fewer visits; sales do not move
+    assert _kpi(after, "traffic") < _kpi(before, "traffic") * 0.6
+    assert _kpi(after, "sales") == _kpi(before, "sales")
+    assert after.kpis_html != before.kpis_html
+    assert i18n_count(after.plan.kpis["traffic"].band.p50) in after.kpis_html
+
+
+def i18n_count(value: float) -> str:
+    from merchant_playbooks import i18n
+
+    return i18n.number(round(value))
+
+
+def test_more_rest_days_between_sales_shows_in_the_published_rules(explorer):
+    before = explorer.update()
+    after = explorer.set("min_days_between_discounts", 14)
+    assert after.ok and after.rules_html != before.rules_html
+    assert "14" in after.rules_html
+    # more rest between sales never makes room for more discount events
+    assert _kpi(after, "discount_events") <= _kpi(before, "discount_events")
+
+
+def test_a_deeper_draw_item_cut_costs_more_in_price_cuts(explorer):
+    before = explorer.update()
+    after = explorer.set("draw_discount", 0.6)
+    assert after.ok
+    assert after.plan.kpis["discount_cost"].band.p50 > before.plan.kpis["discount_cost"].band.p50
+    assert any("Rewards" in title or "reward" in title.lower() for title in after.changed)
+
+
+def test_a_value_the_schema_rejects_gives_its_message_and_keeps_the_plan(explorer):
+    from merchant_playbooks.loading import validate_section
+
+    good = explorer.update()
+    bad = explorer.set("warmup_days", 45)  # the schema allows at most 30
+    assert not bad.ok and bad.plan is None and explorer.last is bad
+    data = explorer.params.section.model_dump(mode="json") | {"warmup_days": 45}
+    _, problems = validate_section(Section, data, "rapid_growth_cadence")
+    assert bad.problems == [p.format("")[2:] for p in problems] == [
+        "rapid_growth_cadence.warmup_days = 45 must be at most 30"]
+    explorer.set("warmup_days", 7)
+    again = explorer.update()
+    assert again.ok and again.kpis_html == good.kpis_html and again.rules_html == good.rules_html
+
+
+def test_the_panels_plan_is_the_batch_plan_on_the_preview_params(explorer):
+    from merchant_playbooks.schema import Range
+
+    update = explorer.set("baseline_growth", Range(low=0.2, high=0.5))
+    params, problems = explorer.validated()
+    assert not problems
+    preview = explorer.preview(params)
+    assert preview.section.simulations == explorer.spec.preview_simulations and preview.section.actuals is None
+    fresh = build_plan(preview)
+    assert _plan_json(update.plan) == _plan_json(fresh)
+    # the live chart is the notebook's chart, only made faster
+    assert update.chart_spec == charts.chart_monthly_targets(fresh).to_dict(validate=False)
+
+
+def _plan_json(plan) -> str:
+    return json.dumps(plan.to_dict(), sort_keys=True, default=str)
+
+
+def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
+    from merchant_playbooks.rapid_growth_cadence import calendar as calendar_module
+    from merchant_playbooks.rapid_growth_cadence import model as model_module
+    from merchant_playbooks.rapid_growth_cadence import plan as plan_module
+    from merchant_playbooks.rapid_growth_cadence import products as products_module
+
+    params = load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence")
+    warm = _plan_json(build_plan(params))
+    for cached in (products_module._read_cached, products_module._scored_cached, model_module._stream,
+                   model_module._year_days, model_module._season_weights, model_module._month_slices,
+                   calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays):
+        cached.cache_clear()
+    model_module._RAMPS.clear()
+    plan_module._TABLES.clear()
+    assert _plan_json(build_plan(params)) == warm
+
+
+def test_catalogue_cache_gives_equal_copies_and_rereads_a_changed_file(tmp_path):
+    import os
+
+    from merchant_playbooks.rapid_growth_cadence.products import scored_catalogue
+
+    path = tmp_path / "products.csv"
+    path.write_text(CATALOGUE.read_text(encoding="utf-8"), encoding="utf-8")
+    first, second = read_catalogue(path), read_catalogue(path)
+    assert first.equals(second) and first is not second
+    first.loc[0, "name"] = "changed by a caller"  # a caller's copy: the cache keeps the file's rows
+    assert read_catalogue(path).loc[0, "name"] == second.loc[0, "name"]
+    weights = {"sales_growth": 1.5, "bounce_rate": 1.0}
+    scored = scored_catalogue(path, None, weights)
+    assert scored is scored_catalogue(path, None, dict(reversed(weights.items())))
+    with pytest.raises(TypeError):
+        scored.ranked[0]["name"] = "x"  # rows handed out are read-only
+    # the file changes (a new price, a new modification time): read again
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    fields = _split_csv(lines[1])
+    fields[header.index("price")] = "99.90"
+    lines[1] = ",".join(_quote(f) for f in fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert read_catalogue(path).loc[0, "price"] == Decimal("99.90")
+    rescored = scored_catalogue(path, None, weights)
+    assert rescored is not scored
+    assert rescored.frame().loc[0, "price"] == Decimal("99.90") and scored.frame().loc[0, "price"] != Decimal("99.90")
+
+
+def test_festival_dates_and_the_monte_carlo_stream_are_cached_read_only():
+    assert cal.spring_festival(2027) is cal.spring_festival(2027)
+    holidays = cal.public_holidays(2027)
+    holidays.clear()  # the caller's own dict
+    assert cal.public_holidays(2027)
+    from merchant_playbooks.rapid_growth_cadence.model import _Replay
+
+    a, b = _Replay(5, 100), _Replay(5, 100)
+    first = a.beta(3.0, 3.0, size=100)
+    assert np.array_equal(first, b.beta(3.0, 3.0, size=100))
+    assert np.array_equal(first, np.random.default_rng(5).beta(3.0, 3.0, size=100))
+    with pytest.raises(ValueError):
+        first[0] = 0.5
