@@ -24,7 +24,13 @@ import pandas as pd
 
 from ..montecarlo import Band, draw, generator
 from . import calendar as cal
-from .products import ROLE_WEIGHT, ScoredCatalogue, featured_products, price_ladder, scored_catalogue
+from .products import (
+    ROLE_WEIGHT,
+    ScoredCatalogue,
+    featured_products,
+    price_ladder,
+    scored_catalogue,
+)
 from .schema import Section
 
 GOALS = ("sales", "traffic", "products", "members")
