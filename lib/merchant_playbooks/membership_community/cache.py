@@ -1,20 +1,22 @@
-"""What the panel's levers never change, worked out once per orders file: the history, RFM, CLV, win-back.
+"""What the panel's levers never change, worked out once per orders file: history, RFM, CLV, levels.
 
 Reading and checking the orders (every cell stripped and parsed) and fitting the
 two CLV models take most of a plan's time, yet depend only on the file and on
 `analysis_date`, `clv_months` and `annual_discount`; the RFM segments and the
 win-back list add only `winback_p_alive` and `winback_count`, the spend counted
-towards a level only `tier_window_days`. Small LRU caches keep each step, keyed on
-the file's resolved path with its size, modification time and inode (a file
-rewritten or replaced under the same name is read again) and on exactly those
-params. The steps are the same pure functions `build_model` always called, so a
-plan is the same plan with or without the cache.
+towards a level only `tier_window_days`, the level table only the levels,
+`reach_share`, `gross_margin` and `benefit_budget_share`. Small LRU caches keep
+each step, keyed on the file's resolved path with its size, modification time and
+inode (a file rewritten or replaced under the same name is read again) and on
+exactly those params. The steps are the pure functions `build_model` always
+called, so a plan is the same plan with or without the cache.
 
 Callers get copies: a plan may change its own tables without touching the next
 one's. Under pandas 3 (Copy-on-Write: a frame derived from another never writes
-into it, and its arrays come out read-only) a shallow copy is that copy and
-costs nothing; under pandas 2 the copies are deep. A file the checks refuse raises `DataFileError` every time (errors are not
-cached); the notes and exclusions its checks found travel with the history.
+into it, and its arrays come out read-only) a shallow copy is that copy and costs
+nothing; under pandas 2 the copies are deep. A file the checks refuse raises
+`DataFileError` every time (errors are not cached); the notes and exclusions its
+checks found travel with the history, so every plan shows them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Customers (RFM, CLV, level) → levels with their benefit cost against what their
 customers are worth → membership ROI as a range → the community event's funnel,
 gifts and lottery → the camp, day by day. Pure: the same params and file give the
-same numbers.
+same numbers. What depends only on the file and a few params (the history, RFM,
+CLV, the level table) comes through `cache.py`, worked out once per file version.
 """
 
 from __future__ import annotations
