@@ -78,14 +78,6 @@ def file_key(path: Path | str) -> FileKey | None:
     return FileKey(str(resolved), st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def order_history(path: Path | str, source: str | None = None) -> OrderHistory:
-    """`read_orders`, read once per version of the file."""
-    key = file_key(path)
-    if key is None:
-        return read_orders(path, source)  # says what is wrong with the path
-    return _copy_history(_read(key, source))
-
-
 def customer_base(path: Path | str, source: str | None, analysis_date: date | None, clv_months: int,
                   annual_discount: float, tier_window_days: int, winback_p_alive: float,
                   winback_count: int) -> CustomerBase:
@@ -98,9 +90,10 @@ def customer_base(path: Path | str, source: str | None, analysis_date: date | No
     customers = _copy(valued.customers)
     customers.insert(len(customers.columns) - (len(CLV_COLUMNS) if valued.clv is not None else 0), "window_spend",
                      _window(key, source, analysis_date, tier_window_days).copy())
+    winback = _winback(key, source, analysis_date, clv_months, annual_discount, winback_p_alive, winback_count)
     return CustomerBase(
-        (key, source, analysis_date, clv_months, annual_discount, tier_window_days), _copy_history(valued.history), valued.analysis_date, customers, _copy(valued.segments),
-        _copy(_winback(key, source, analysis_date, clv_months, annual_discount, winback_p_alive, winback_count)),
+        (key, source, analysis_date, clv_months, annual_discount, tier_window_days), _copy_history(valued.history),
+        valued.analysis_date, customers, _copy(valued.segments), _copy(winback),
         None if valued.clv is None else replace(valued.clv, customers=_copy(valued.clv.customers)),
         valued.clv_problem, dict(valued.order_values))
 
@@ -148,12 +141,13 @@ class _Valued:
     order_values: dict[str, PositiveRange]
 
 
-@lru_cache(maxsize=4)
+# a panel works on one merchant's file: two versions of it are plenty (a long history is large)
+@lru_cache(maxsize=2)
 def _read(key: FileKey, source: str | None) -> OrderHistory:
     return read_orders(key.path, source)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)
 def _fitted(key: FileKey, source: str | None, analysis_date: date | None) -> _Fitted:
     history = _read(key, source)
     ad = analysis_date or (history.last_date + pd.Timedelta(days=1)).date()
@@ -176,7 +170,7 @@ def _fitted(key: FileKey, source: str | None, analysis_date: date | None) -> _Fi
     return _Fitted(history, ad, scored, summary, purchases, spend, problem, values)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _valued(key: FileKey, source: str | None, analysis_date: date | None, clv_months: int,
             annual_discount: float) -> _Valued:
     f = _fitted(key, source, analysis_date)
@@ -190,13 +184,13 @@ def _valued(key: FileKey, source: str | None, analysis_date: date | None, clv_mo
     return _Valued(f.history, f.analysis_date, customers, segments, fitted, "", f.order_values)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _window(key: FileKey, source: str | None, analysis_date: date | None, days: int) -> np.ndarray:
     f = _fitted(key, source, analysis_date)
     return window_spend(f.history.orders, f.scored.index, pd.Timestamp(f.analysis_date), days)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _winback(key: FileKey, source: str | None, analysis_date: date | None, clv_months: int,
              annual_discount: float, p_alive_below: float, count: int) -> pd.DataFrame:
     v = _valued(key, source, analysis_date, clv_months, annual_discount)
@@ -229,4 +223,4 @@ def _copy_history(h: OrderHistory) -> OrderHistory:
     return OrderHistory(_copy(h.orders), h.source, h.rows_read, dict(h.excluded), dict(h.notes))
 
 
-__all__ = ["CLV_COLUMNS", "CustomerBase", "FileKey", "clear", "customer_base", "file_key", "order_history"]
+__all__ = ["CLV_COLUMNS", "CustomerBase", "FileKey", "clear", "customer_base", "file_key", "level_table"]
