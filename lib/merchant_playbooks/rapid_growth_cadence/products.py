@@ -284,20 +284,29 @@ def price_ladder(catalogue: ScoredCatalogue, month: int, size: int, draw_discoun
     rows = []
     for role, row in picks:
         price, cost = row["price"], row["cost"]
-        if role == "draw":
-            event_price = max(_dime_down(price * Decimal(str(1 - draw_discount))), _dime_up(cost))
-        elif role == "value":
-            floor = _dime_up(cost * Decimal(str(1 + min_value_margin)))
-            event_price = max(_dime_down(price * Decimal(str(1 - value_discount))), floor)
-        else:
-            event_price = price
-        event_price = min(max(event_price, CENT), price)  # under 0.10 a dime price would be free
+        # by text: 12.9 and 12.90 are equal Decimals (one cache entry) but not the same price to print
+        event_price = _event_price(role, str(price), str(cost), draw_discount, value_discount, min_value_margin)
         used[row["sku"]] = used.get(row["sku"], 0) + 1
         rows.append({"step": role, "sku": row["sku"], "product": row["name"], "category": row["category"],
                      "tag": row["role"], "price": price, "event_price": event_price, "cost": cost,
                      "margin": event_price - cost, "monthly_sales": row["monthly_sales"],
                      "stock_on_hand": row["stock"]})
     return rows
+
+
+@functools.lru_cache(maxsize=1024)
+def _event_price(role: str, price_text: str, cost_text: str, draw_discount: float, value_discount: float,
+                 min_value_margin: float) -> Decimal:
+    """A ladder step's price (the same products come back event after event: worked out once)."""
+    price, cost = Decimal(price_text), Decimal(cost_text)
+    if role == "draw":
+        event_price = max(_dime_down(price * Decimal(str(1 - draw_discount))), _dime_up(cost))
+    elif role == "value":
+        floor = _dime_up(cost * Decimal(str(1 + min_value_margin)))
+        event_price = max(_dime_down(price * Decimal(str(1 - value_discount))), floor)
+    else:
+        event_price = price
+    return min(max(event_price, CENT), price)  # under 0.10 a dime price would be free
 
 
 def _dime_down(x: Decimal) -> Decimal:
