@@ -1,11 +1,12 @@
 """The live panel in a real browser: `playbooks app` (Voilà) on localhost, driven by headless Chromium.
 
-Starts the app on a copy of the Bloom sample, opens the page, moves the
-"helpers needed" slider with the keyboard, waits for the headline KPIs and the
-published rules to change, clicks "Save to params" and checks the YAML file:
-one line changed, every comment kept. Chromium is Debian's (`/usr/bin/chromium`,
-installed with apt when missing); Playwright drives it and never downloads a
-browser. The server runs in its own process group and is always killed.
+Two playbooks, two languages: the bargaining playbook for Bloom in English and the
+membership playbook for Lily in Chinese. Each case starts the app on a copy of the
+sample, opens the page, moves one slider with the keyboard, waits for the headline KPIs
+(and, for bargaining, the published rules) to change, clicks "Save to params" and checks
+the YAML file: one line changed, every comment kept. Chromium is Debian's
+(`/usr/bin/chromium`, installed with apt when missing); Playwright drives it and never
+downloads a browser. The server runs in its own process group and is always killed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -58,23 +60,48 @@ def wait_listening(port: int, proc: subprocess.Popen, log: Path) -> None:
     raise AssertionError(f"playbooks app did not listen on {port} within {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def app(tmp_path):
-    """`playbooks app first_event_bargaining` on a tmp copy of the Bloom sample; yields (url, params file)."""
+@dataclass(frozen=True)
+class Case:
+    playbook: str
+    sample: str
+    language: str
+    lever: str  # the slider moved one step right with the keyboard
+    kpi: str  # a headline KPI's data-kpi key, to wait for
+    save: str  # the Save button's name in the merchant's language
+    saved: str  # the status text after saving one change
+    yaml_before: str
+    yaml_after: str
+    rules_before: str = ""  # text the published rules hold before and after the move ("" to skip)
+    rules_after: str = ""
+
+
+CASES = [
+    Case("first_event_bargaining", "bloom-household.yaml", "en", "helpers_needed", "new_followers",
+         "Save to params", "Saved 1 change", "  helpers_needed: 8", "  helpers_needed: 9", "8 friends", "9 friends"),
+    Case("membership_community", "lily-shoes.yaml", "zh", "gross_margin", "roi",
+         "保存到参数文件", "已将 1 项修改", "  gross_margin: 0.55", "  gross_margin: 0.56"),
+]
+
+
+@pytest.fixture(params=CASES, ids=lambda c: f"{c.playbook}-{c.language}")
+def app(request, tmp_path):
+    """`playbooks app <playbook>` on a tmp copy of the case's sample; yields (case, url, params file, log)."""
+    case = request.param
     (tmp_path / "params").mkdir()
-    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)  # the sample's actuals CSV
-    params = tmp_path / "params" / "bloom.yaml"
-    shutil.copyfile(PARAMS / "bloom-household.yaml", params)
+    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)  # the samples' CSV files
+    params = tmp_path / "params" / case.sample
+    text = (PARAMS / case.sample).read_text(encoding="utf-8")
+    params.write_text(re.sub(r"(?m)^(  language:) \w+", rf"\1 {case.language}", text, count=1), encoding="utf-8")
     port = free_port()
     log = tmp_path / "app.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "VOILA_", "MERCHANT_PLAYBOOKS"))}
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "merchant_playbooks.cli", "app", "first_event_bargaining",
+        proc = subprocess.Popen([sys.executable, "-m", "merchant_playbooks.cli", "app", case.playbook,
                                  "--params", str(params), "--port", str(port), "--no-browser"],
                                 stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=env, start_new_session=True)
     try:
         wait_listening(port, proc, log)
-        yield f"http://127.0.0.1:{port}/", params, log
+        yield case, f"http://127.0.0.1:{port}/", params, log
     finally:
         for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):  # Voilà and its kernel: the whole group
             try:
@@ -88,8 +115,8 @@ def app(tmp_path):
                 continue
 
 
-def drive(url: str, log: Path) -> dict:
-    """Open the page, move the helpers slider one step, click Save; what the page showed on the way."""
+def drive(case: Case, url: str, log: Path) -> dict:
+    """Open the page, move the case's slider one step, click Save; what the page showed on the way."""
     from playwright.sync_api import sync_playwright
 
     seen: dict = {"external": []}
@@ -110,20 +137,24 @@ def drive(url: str, log: Path) -> dict:
             page.set_default_timeout(60_000)
             page.goto(url, wait_until="domcontentloaded", timeout=PAGE_TIMEOUT * 1000)
             kpis = page.locator(".mp-panel-kpis")
-            kpis.locator("[data-kpi='new_followers'] .mp-kpi-p50").wait_for(timeout=PAGE_TIMEOUT * 1000)
+            kpis.locator(f"[data-kpi='{case.kpi}'] .mp-kpi-p50").wait_for(timeout=PAGE_TIMEOUT * 1000)
             seen["before"] = kpis.inner_text()
             seen["rules_before"] = page.locator(".mp-panel-rules").inner_text()
+            seen["lang"] = page.evaluate("() => document.querySelector('.mp-panel').innerText")
 
-            handle = page.locator(".mp-lever-helpers_needed .noUi-handle")
+            handle = page.locator(f".mp-lever-{case.lever.replace('.', '-')} .noUi-handle")
             handle.focus()
-            handle.press("ArrowRight")  # 8 -> 9 helpers needed
+            handle.press("ArrowRight")  # one slider step up
             page.wait_for_function("b => document.querySelector('.mp-panel-kpis').innerText !== b",
                                    arg=seen["before"])
-            page.wait_for_function("() => document.querySelector('.mp-panel-rules').innerText.includes('9 friends')")
+            if case.rules_after:
+                page.wait_for_function("t => document.querySelector('.mp-panel-rules').innerText.includes(t)",
+                                       arg=case.rules_after)
             seen["after"] = kpis.inner_text()
+            seen["status"] = page.locator(".mp-panel-status").inner_text()
 
-            page.get_by_role("button", name="Save to params").click()
-            page.locator(".mp-panel-status", has_text="Saved 1 change").wait_for()
+            page.get_by_role("button", name=case.save).click()
+            page.locator(".mp-panel-status", has_text=case.saved).wait_for()
         except Exception:
             print(f"--- playbooks app log ---\n{log.read_text()[-4000:]}")  # shown by pytest on failure
             raise
@@ -133,18 +164,25 @@ def drive(url: str, log: Path) -> dict:
 
 
 def test_move_a_control_see_the_kpis_change_and_save_to_params(app):
-    url, params, log = app
+    case, url, params, log = app
     original = params.read_text(encoding="utf-8")
     # Playwright's sync API in a thread of its own: another module's session may hold the main thread's loop
     with ThreadPoolExecutor(1) as pool:
-        seen = pool.submit(drive, url, log).result()
+        seen = pool.submit(drive, case, url, log).result()
 
-    assert "8 friends" in seen["rules_before"]
+    if case.rules_before:
+        assert case.rules_before in seen["rules_before"]
     assert seen["after"] != seen["before"]
-    finish = [re.search(r"Finish rate\s+([\d.]+)%", seen[k]) for k in ("before", "after")]
-    assert float(finish[1].group(1)) < float(finish[0].group(1))  # a harder target: fewer bargains finish
+    if case.playbook == "first_event_bargaining":
+        finish = [re.search(r"Finish rate\s+([\d.]+)%", seen[k]) for k in ("before", "after")]
+        assert float(finish[1].group(1)) < float(finish[0].group(1))  # a harder target: fewer bargains finish
+    else:  # a higher margin on the same extra spend: a better return on the member benefits
+        roi = [re.search(r"会员体系回报率\s+(-?[\d.]+)%", seen[k]) for k in ("before", "after")]
+        assert float(roi[1].group(1)) > float(roi[0].group(1))
+        assert "方案已更新" in seen["status"]
+        assert "调整方案" in seen["lang"] and "毛利率" in seen["lang"]  # the panel speaks the merchant's language
     saved = params.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(original.splitlines(), saved.splitlines(), strict=True) if a != b]
-    assert changed == [("  helpers_needed: 8", "  helpers_needed: 9")]
+    assert changed == [(case.yaml_before, case.yaml_after)]
     assert [ln for ln in original.splitlines() if "#" in ln] == [ln for ln in saved.splitlines() if "#" in ln]
     assert all(KNOWN_EXTERNAL.match(u) for u in seen["external"]), seen["external"]
