@@ -504,7 +504,8 @@ def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
     warm = _plan_json(build_plan(params))
     for cached in (products_module._read_cached, products_module._scored_cached, model_module._stream,
                    model_module._year_days, model_module._season_weights, model_module._month_slices,
-                   calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays):
+                   calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays,
+                   calendar_module._months, products_module._event_price):
         cached.cache_clear()
     model_module._RAMPS.clear()
     plan_module._TABLES.clear()

@@ -207,22 +207,35 @@ def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list
     rates = {name: draw(rng, getattr(s, name), sims) for name in ("conversion_rate", "ladder_share",
                                                                    "new_member_rate")}
     ramp = _ramp(growth, n)
-    lift = np.zeros((sims, n))
+    lifts = []
     for e in events:  # fixed (date) order: results depend only on the seed
         lo, hi = e.lift
         realised = event_lift(e, s.theme_lift_share, draw(rng, _span(lo, hi), sims) * draw(rng, s.execution, sims))
-        idx = _index(days, e)
-        lift[:, idx] = np.maximum(lift[:, idx], realised[:, None])
-    weekly_on = _weekly_mask(days, weekly)[None, :]
-    # start × season × ramp × (1 + weekly lift) × (1 + event lift), multiplied in that order,
-    # in place: the same products without four temporary (draws × days) arrays
+        lifts.append((_index(days, e), realised))
+    # start × season × ramp × (1 + weekly lift) × (1 + event lift), multiplied in that order. A day
+    # without a weekly activity or an event is multiplied by exactly 1, which changes nothing, so
+    # only the days that have one are multiplied (in place, by the same factors as ever)
     sales = (start_daily * season_weights(s, days))[None, :] * ramp
-    weekly_factor = weekly_lift[:, None] * weekly_on
-    weekly_factor += 1
-    sales *= weekly_factor
-    lift += 1
-    sales *= lift
+    weekly_on = np.flatnonzero(_weekly_mask(days, weekly))
+    if len(weekly_on):
+        sales[:, weekly_on] *= (1 + weekly_lift)[:, None]
+    for cols, covering in _segments(lifts):
+        # overlapping events: the larger lift counts (lifts are never negative, so the max over
+        # the events covering these days is the max the day had, from 0, event by event)
+        lift = covering[0] if len(covering) == 1 else np.maximum.reduce(covering)
+        sales[:, cols] *= (1 + lift)[:, None]
     return Simulation(sales, rates)
+
+
+def _segments(lifts: list[tuple[slice, np.ndarray]]) -> list[tuple[slice, list[np.ndarray]]]:
+    """Runs of days covered by the same events, with those events' lift draws."""
+    bounds = sorted({b for cols, _ in lifts if cols.stop > cols.start for b in (cols.start, cols.stop)})
+    out = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        covering = [lift for cols, lift in lifts if cols.start <= lo and hi <= cols.stop]
+        if covering:
+            out.append((slice(lo, hi), covering))
+    return out
 
 
 # ---- what the Monte Carlo repeats from one lever move to the next, computed once
