@@ -99,14 +99,15 @@ def customer_base(path: Path | str, source: str | None, analysis_date: date | No
 
 
 def level_table(base: CustomerBase, lv: list[Level], reach_share: float, gross_margin: float,
-                benefit_budget_share: float) -> tuple[pd.DataFrame, np.ndarray]:
-    """`tiers.tier_table` with `tiers.economics` for these customers, and each customer's level key.
+                benefit_budget_share: float) -> tuple[pd.DataFrame, pd.Series]:
+    """`tiers.tier_table` with `tiers.economics` for these customers, and each customer's level key
+    (a column on the customers' index: assigning it costs no conversion of 20k strings).
 
     Most levers (the community, the dates) change neither the levels nor their economics: once per
     levels and shares.
     """
     table, level_keys = _level_table(base.key, tuple(lv), reach_share, gross_margin, benefit_budget_share)
-    return _copy(table), level_keys.copy()
+    return _copy(table), _copy(level_keys)
 
 
 def clear() -> None:
@@ -200,7 +201,7 @@ def _winback(key: FileKey, source: str | None, analysis_date: date | None, clv_m
 
 @lru_cache(maxsize=16)
 def _level_table(base_key: tuple, lv: tuple[Level, ...], reach_share: float, gross_margin: float,
-                 benefit_budget_share: float) -> tuple[pd.DataFrame, np.ndarray]:
+                 benefit_budget_share: float) -> tuple[pd.DataFrame, pd.Series]:
     key, source, analysis_date, clv_months, annual_discount, days = base_key
     valued = _valued(key, source, analysis_date, clv_months, annual_discount)
     window = _window(key, source, analysis_date, days)
@@ -212,10 +213,11 @@ def _level_table(base_key: tuple, lv: tuple[Level, ...], reach_share: float, gro
         value = np.full(len(window), np.nan)
     table, idx = tier_table(window, list(lv), reach_share)
     table = economics(table, spend_next, value, idx, list(lv), gross_margin, benefit_budget_share)
-    return table, np.array([level.key for level in lv], dtype=object)[idx]
+    keys = np.array([level.key for level in lv], dtype=object)[idx]
+    return table, pd.Series(keys, index=valued.customers.index, name="level")
 
 
-def _copy(df: pd.DataFrame) -> pd.DataFrame:
+def _copy(df: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     return df.copy(deep=not _COPY_ON_WRITE)
 
 

@@ -237,12 +237,12 @@ def build_plan(params: PlaybookParams) -> Plan:
     for key in ("invited", "members", "groups", "active", "store_visits", "store_buyers", "online_buyers",
                 "store_sales", "online_sales", "sales"):
         b = model.band(key)
-        funnel_rows.append({"step": key, "label": t(f"funnel.{key}"), "p10": b.p10, "p50": b.p50, "p90": b.p90,
-                            "kind": "money" if key.endswith("sales") else "count"})
+        kind = "money" if key.endswith("sales") else "count"
+        row = {"step": key, "label": t(f"funnel.{key}"), "p10": b.p10, "p50": b.p50, "p90": b.p90, "kind": kind}
+        for q in ("p10", "p50", "p90"):  # one column mixes people and money: shown as text, kept as numbers
+            row[f"{q}_text"] = money(row[q]) if kind == "money" else count(row[q])
+        funnel_rows.append(row)
     funnel = pd.DataFrame(funnel_rows)
-    for q in ("p10", "p50", "p90"):  # one column mixes people and money: shown as text, kept as numbers
-        funnel[f"{q}_text"] = [money(v) if k == "money" else count(v) for v, k in zip(funnel[q], funnel["kind"],
-                                                                                       strict=True)]
     plan.tables["funnel"] = funnel
     forecast_blocks: list[object] = [
         KpiGrid(()),
