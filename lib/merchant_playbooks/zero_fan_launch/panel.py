@@ -8,9 +8,10 @@ rates a consultant argues most about (who registers, who helps). The main chart 
 points distribution with the threshold drawn in: it moves with the threshold, the
 mechanic's reach and the rates, next to the rules the merchant publishes.
 
-Left out on purpose: the budget and the margin only move the mechanic table (the
-decision section), which the live preview does not show, and the partners are a list
-the params file describes better than a slider.
+The budget moves the cash check in the rewards and the mechanic table in the decision
+section: the panel's status line names those sections when they change. Left out on
+purpose: the margin (the decision section only), and the partners, a list the params
+file describes better than a slider.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ PANEL = PanelSpec(
         Lever("reward_cap", "rewards", unit="people"),
         Lever("retention_gift_cost", "rewards", unit="money", step=1),
         Lever("fixed_costs", "rewards", unit="money", step=100),
+        Lever("merchant.budget", "rewards", unit="money", step=100),
         Lever("start_date", "dates"),
         Lever("duration_days", "dates", unit="days", high=30),
         Lever("staff_days", "dates", unit="days", high=10),
