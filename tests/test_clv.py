@@ -124,3 +124,17 @@ def test_clv_is_discounted_expected_spend():
     assert (c["clv"] >= c["spend_next"] / 1.1 - 1e-9).all()
     undiscounted = clv.customer_value(s[["x", "t_x", "T", "m"]], 12, 0.0, model.purchases, model.spend)
     np.testing.assert_allclose(undiscounted.customers["clv"], undiscounted.customers["spend_next"], rtol=1e-9)
+
+
+def test_valuing_with_models_fitted_before_gives_exactly_what_fitting_gives():
+    """The membership cache fits once and values each horizon with the fitted models: same numbers."""
+    s = cdnow("cdnow_customers_summary_with_transactions.csv").rename(columns={"zbar": "m"})
+    s.loc[s["x"] == 0, "m"] = np.nan
+    s = s[["x", "t_x", "T", "m"]]
+    purchases = clv.fit_bgnbd(s["x"], s["t_x"], s["T"])
+    spend = clv.fit_gamma_gamma(s["x"], s["m"])
+    for months, discount in ((12, 0.1), (6, 0.0)):
+        fitted_inside = clv.customer_value(s, months, discount)
+        given = clv.customer_value(s, months, discount, purchases, spend)
+        assert (given.purchases, given.spend) == (fitted_inside.purchases, fitted_inside.spend)
+        pd.testing.assert_frame_equal(given.customers, fitted_inside.customers, check_exact=True)
