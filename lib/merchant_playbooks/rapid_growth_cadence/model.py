@@ -359,8 +359,9 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     annual = {g: Band.of(totals[g]) for g in GOALS}
     reach = {g: float(np.mean(totals[g] >= getattr(s.targets, g))) for g in GOALS}
 
+    by_day = np.ascontiguousarray(sim.sales.T)
     month_slices = _month_slices(s.year)
-    month_bands = _bands(np.column_stack([_row_sums(sim.sales, cols) for _, cols in month_slices]))
+    month_bands = _bands(np.column_stack([_row_sums(by_day, cols) for _, cols in month_slices]))
     monthly_rows = [{"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS},
                      **{f"sales_{p}": band[p] for p in ("p10", "p50", "p90")}}
                     for (m, cols), band in zip(month_slices, month_bands, strict=True)]
@@ -375,7 +376,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
                                   s.min_value_margin, used)
         else:
             picked = featured_products(catalogue, month, s.ladder_size, used)
-        ev_sales = _row_sums(sim.sales, _index(days, e))
+        ev_sales = _row_sums(by_day, _index(days, e))
         # a full ladder (three steps) takes `ladder_share` of the event's sales; a theme event's
         # smaller showcase takes its proportion of that
         share = sim.rates["ladder_share"] * min(1.0, len(picked) / (3 * s.ladder_size))
@@ -420,10 +421,15 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     )
 
 
-def _row_sums(draws: np.ndarray, days: slice) -> np.ndarray:
-    """Each draw's total over `days`, picked by index as ever: numpy adds up the block that gives in
-    another order than a strided view of the same days, and the last digit would move."""
-    return draws[:, np.arange(days.start, days.stop)].sum(axis=1)
+def _row_sums(by_day: np.ndarray, days: slice) -> np.ndarray:
+    """Each draw's total over `days`, from the draws laid out day by day (`sales.T`, contiguous).
+
+    numpy adds those rows one day after another, the order it always added a block of days
+    picked out of `sales` by index (a column-ordered copy); summing a strided view of `sales`
+    instead would add in another order and move the last digit (tests/test_rapid_growth_cadence.py
+    compares the plan with one made without any of these shortcuts).
+    """
+    return by_day[days].sum(axis=0)
 
 
 class LadderFrames(Mapping):
