@@ -390,13 +390,18 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     ladder_columns: dict[str, dict[str, list]] = {}
     rows = []
     cost_draws = np.zeros(s.simulations)
-    start = 0
-    for e, picked, units, band in zip(events, picks, event_units, ev_bands, strict=True):
+    start, markdowns = 0, []
+    for e, picked, units in zip(events, picks, event_units, strict=True):
         stop = start + units.shape[1]
         columns, markdown = _stock(picked, units, p50[start:stop], p90[start:stop])
         start = stop
         ladder_columns[e.key] = columns
         cost_draws += markdown
+        markdowns.append(markdown)
+    # each event's median price cuts, in one call (column by column, the same medians)
+    markdown_p50 = np.median(np.column_stack(markdowns), axis=0).tolist() if events else []
+    for e, band, cut_p50 in zip(events, ev_bands, markdown_p50, strict=True):
+        columns = ladder_columns[e.key]
         idx = _index(days, e)
         rows.append({
             "key": e.key, "kind": e.kind, "date": e.day, "sale_start": e.sale_start, "sale_end": e.sale_end,
@@ -405,7 +410,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
             "priority": e.priority,
             **{f"target_{g}": int(targets[g][idx].sum()) for g in GOALS},
             "sales_p10": band["p10"], "sales_p50": band["p50"], "sales_p90": band["p90"],
-            "markdown_p50": float(np.median(markdown)),
+            "markdown_p50": cut_p50,
             "stock_units": int(sum(columns["stock_needed"])) if columns else 0,
             "stockout_products": sum(1 for r in columns["stockout_risk"] if r > 0.1) if columns else 0,
         })
