@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -231,7 +232,7 @@ def _segments(lifts: list[tuple[slice, np.ndarray]]) -> list[tuple[slice, list[n
     """Runs of days covered by the same events, with those events' lift draws."""
     bounds = sorted({b for cols, _ in lifts if cols.stop > cols.start for b in (cols.start, cols.stop)})
     out = []
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         covering = [lift for cols, lift in lifts if cols.start <= lo and hi <= cols.stop]
         if covering:
             out.append((slice(lo, hi), covering))
