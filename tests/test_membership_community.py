@@ -297,6 +297,21 @@ def test_plan_customers_and_revenue_equal_the_history(lily_plan, tmp_path):
     assert sum("camp_day" in e for e in data["timeline"]) == 21
 
 
+def test_lottery_prizes_are_the_merchants_or_named_in_the_merchants_language(lily_plan):
+    rules = " ".join(i for b in lily_plan.sections["mechanics"].blocks for i in getattr(b, "items", ()))
+    assert "(shoe-care kit)" in rules and "(pair of shoes)" in rules  # Lily names her prizes
+    params = load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community")
+    lottery = params.section.community.lottery.model_copy(update={"third_prize": None, "first_prize": None})
+    section = params.section.model_copy(update={
+        "community": params.section.community.model_copy(update={"lottery": lottery}),
+        "simulations": 300, "actuals": None})
+    zh = dataclasses.replace(params, section=section,
+                             merchant=params.merchant.model_copy(update={"language": "zh"}))
+    plan = build_plan(zh)
+    rules = " ".join(i for b in plan.sections["mechanics"].blocks for i in getattr(b, "items", ()))
+    assert "精美小礼品" in rules and "一等奖奖品" in rules and "shoe" not in rules.lower()
+
+
 def test_every_forecast_range_is_ordered(lily_plan):
     for key, kpi in lily_plan.kpis.items():
         assert kpi.band.p10 <= kpi.band.p50 <= kpi.band.p90, key

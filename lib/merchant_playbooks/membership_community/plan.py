@@ -134,7 +134,7 @@ def build_plan(params: PlaybookParams) -> Plan:
                    t("mechanics.group_rule_benefits")]
     if c.lottery.enabled:
         lot = c.lottery
-        group_rules.append(t("mechanics.group_rule_lottery", third=lot.third_prize, first=lot.first_prize,
+        group_rules.append(t("mechanics.group_rule_lottery", third=_prize(lot, "third", t), first=_prize(lot, "first", t),
                              top_up=money(lot.upgrade_price)))
     sec("mechanics",
         Para(t(f"mechanics.levels_{origin}", n=len(model.levels), window=s.tier_window_days)),
@@ -192,7 +192,7 @@ def build_plan(params: PlaybookParams) -> Plan:
     if c.lottery.enabled:
         lot = c.lottery
         net = float(np.median(d["lottery_net_cost"]))
-        gift_rows.append({"kind": t("rewards.gift_lottery"), "item": f"{lot.third_prize} / {lot.first_prize}",
+        gift_rows.append({"kind": t("rewards.gift_lottery"), "item": f"{_prize(lot, 'third', t)} / {_prize(lot, 'first', t)}",
                           "unit_cost": lot.third_prize_cost, "quantity": float(np.median(d["active"])),
                           "total": net, "per_member": net / per_member})
     plan.tables["gifts"] = pd.DataFrame(gift_rows)
@@ -471,3 +471,8 @@ def _data(s, model: MembershipModel, revenue: Decimal) -> dict:
 
 
 __all__ = ["build_plan"]
+
+
+def _prize(lottery, rank: str, t) -> str:  # noqa: ANN001 - the lottery section and the playbook's translator
+    """The prize's name as the params give it, else the catalogue's generic name in the merchant's language."""
+    return getattr(lottery, f"{rank}_prize") or t(f"mechanics.default_{rank}_prize")

@@ -61,9 +61,11 @@ class Lottery(StrictModel):
     """Everyone wins the third prize; winners may pay a top-up to take the first prize instead (source 004)."""
 
     enabled: Annotated[bool, Field(description="run the top-up lottery in the groups")] = True
-    third_prize: Annotated[str, Field(max_length=80, description="the prize every participant wins")] = "Shoe-care kit"
+    third_prize: Annotated[str | None, Field(max_length=80, description="the prize every participant wins; default: "
+                                              "a small gift, named in the merchant's language")] = None
     third_prize_cost: Annotated[Money, Field(description="cost of one third prize")] = Decimal(6)
-    first_prize: Annotated[str, Field(max_length=80, description="the top prize")] = "A pair of shoes"
+    first_prize: Annotated[str | None, Field(max_length=80, description="the top prize; default: the top prize, "
+                                              "named in the merchant's language")] = None
     first_prize_cost: Annotated[PositiveMoney, Field(description="cost of one first prize")] = Decimal(160)
     first_prizes: Annotated[int, Field(ge=0, le=10_000, description="first prizes given by the draw itself")] = 3
     upgrade_price: Annotated[Money, Field(description="top-up a winner pays to swap the third prize for the first")] = (
