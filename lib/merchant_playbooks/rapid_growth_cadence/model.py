@@ -357,15 +357,12 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         "products": units_daily.sum(axis=1),
         "members": orders * sim.rates["new_member_rate"],
     }
-    annual = {g: Band.of(totals[g]) for g in GOALS}
     reach = {g: float(np.mean(totals[g] >= getattr(s.targets, g))) for g in GOALS}
 
     by_day = np.ascontiguousarray(sim.sales.T)
     month_slices = _month_slices(s.year)
-    month_bands = _bands(np.column_stack([_row_sums(by_day, cols) for _, cols in month_slices]))
-    monthly_rows = [{"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS},
-                     **{f"sales_{p}": band[p] for p in ("p10", "p50", "p90")}}
-                    for (m, cols), band in zip(month_slices, month_bands, strict=True)]
+    month_sums = [_row_sums(by_day, cols) for _, cols in month_slices]
+    monthly_rows = [{"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS}} for m, cols in month_slices]
 
     # -- events: products, stock, targets and forecasts (the draws of every event read at once)
     used: dict[str, int] = {}
@@ -387,7 +384,6 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     widths = [u.shape[1] for u in event_units]
     p50, p90 = (np.percentile(np.hstack(event_units), [50, 90], axis=0) if sum(widths)
                 else (np.zeros(0), np.zeros(0)))
-    ev_bands = _bands(np.column_stack(event_sales)) if events else []
     ladder_columns: dict[str, dict[str, list]] = {}
     rows = []
     cost_draws = np.zeros(s.simulations)
@@ -401,6 +397,12 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         markdowns.append(markdown)
     # each event's median price cuts, in one call (column by column, the same medians)
     markdown_p50 = np.median(np.column_stack(markdowns), axis=0).tolist() if events else []
+    # and every forecast range in one percentile call: the four goals, the months, the events, the cuts
+    bands = _bands(np.column_stack([*(totals[g] for g in GOALS), *month_sums, *event_sales, cost_draws]))
+    annual = {g: Band(**b) for g, b in zip(GOALS, bands[:4], strict=True)}
+    for row, band in zip(monthly_rows, bands[4:16], strict=True):
+        row.update({f"sales_{p}": band[p] for p in ("p10", "p50", "p90")})
+    ev_bands = bands[16:16 + len(events)]
     for e, band, cut_p50 in zip(events, ev_bands, markdown_p50, strict=True):
         columns = ladder_columns[e.key]
         idx = _index(days, e)
@@ -420,7 +422,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         year=s.year, premium=premium, average_order_value=aov, unit_price=unit_price, month_cap=month_cap,
         year_cap=year_cap, events=events, weekly=weekly, catalogue=catalogue, ladders=LadderFrames(ladder_columns),
         annual=annual, reach=reach,
-        discount_cost=Band.of(cost_draws), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
+        discount_cost=Band(**bands[-1]), fixed_cost=fixed, holidays=cal.public_holidays(s.year),
         sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows}, monthly_rows=monthly_rows,
         ranked_products=catalogue.ranked, potential_skus=list(catalogue.potential),
         daily_columns={"date": days, "month": [d.month for d in days], **targets},
