@@ -507,8 +507,8 @@ def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
                    calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays,
                    calendar_module._months, products_module._event_price):
         cached.cache_clear()
-    model_module._RAMPS.clear()
-    plan_module._TABLES.clear()
+    for kept in (model_module._RAMPS, model_module._SCHEDULES, model_module._PICKS, plan_module._TABLES):
+        kept.clear()
     assert _plan_json(build_plan(params)) == warm
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -304,8 +305,35 @@ def _ramp(growth: np.ndarray, n: int) -> np.ndarray:
     return ramp
 
 
+# Section fields the calendar never reads: a change to one of them (a rate, a price cut, the
+# targets) keeps the year's schedule, so it is reused; any other field (including one added
+# later) is part of the key
+_NOT_SCHEDULE = frozenset({
+    "targets", "catalogue", "weekly_activities", "monthly_themes", "premium", "average_order_value",
+    "items_per_order", "premium_threshold", "potential_weights", "ladder_size", "draw_discount", "value_discount",
+    "min_value_margin", "ladder_share", "baseline_growth", "weekly_lift", "theme_lift_share", "execution",
+    "conversion_rate", "new_member_rate", "fixed_cost_per_event", "actuals", "seed", "simulations"})
+_SCHEDULES: OrderedDict[str, tuple[cal.Event, ...]] = OrderedDict()
+_SCHEDULES_KEPT = 32
+
+
 def schedule_events(s: Section, premium: bool) -> list[cal.Event]:
-    """The year's events, with the discount ones chosen within the caps and kept apart."""
+    """The year's events, with the discount ones chosen within the caps and kept apart.
+
+    Events are frozen, so a schedule made before for the same calendar fields is handed out again.
+    """
+    key = repr((premium, s.model_dump(exclude=set(_NOT_SCHEDULE))))
+    events = _SCHEDULES.get(key)
+    if events is None:
+        events = _SCHEDULES[key] = tuple(_schedule_events(s, premium))
+        if len(_SCHEDULES) > _SCHEDULES_KEPT:
+            _SCHEDULES.popitem(last=False)
+    else:
+        _SCHEDULES.move_to_end(key)
+    return list(events)
+
+
+def _schedule_events(s: Section, premium: bool) -> list[cal.Event]:
     days = year_days(s.year)
     season = season_weights(s, days)
     index = {d: i for i, d in enumerate(days)}
@@ -365,20 +393,13 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
     monthly_rows = [{"month": m, **{g: int(targets[g][cols].sum()) for g in GOALS}} for m, cols in month_slices]
 
     # -- events: products, stock, targets and forecasts (the draws of every event read at once)
-    used: dict[str, int] = {}
-    picks, event_sales, event_units = [], [], []
-    for e in events:
-        month = e.day.month if e.kind != "school_holiday" else e.sale_start.month
-        if e.discount:
-            picked = price_ladder(catalogue, month, s.ladder_size, s.draw_discount, s.value_discount,
-                                  s.min_value_margin, used)
-        else:
-            picked = featured_products(catalogue, month, s.ladder_size, used)
+    event_sales, event_units = [], []
+    picks = _pick_products(catalogue, s, events)
+    for e, picked in zip(events, picks, strict=True):
         ev_sales = _row_sums(by_day, _index(days, e))
         # a full ladder (three steps) takes `ladder_share` of the event's sales; a theme event's
         # smaller showcase takes its proportion of that
         share = sim.rates["ladder_share"] * min(1.0, len(picked) / (3 * s.ladder_size))
-        picks.append(picked)
         event_sales.append(ev_sales)
         event_units.append(_units(picked, ev_sales, share))
     widths = [u.shape[1] for u in event_units]
@@ -482,6 +503,35 @@ def frames(columns: dict[str, dict[str, list]]) -> dict[str, pd.DataFrame]:
         out[k] = part
         start = stop
     return out
+
+
+_PICKS: OrderedDict[tuple, tuple[ScoredCatalogue, list[tuple[MappingProxyType, ...]]]] = OrderedDict()
+_PICKS_KEPT = 16
+
+
+def _pick_products(catalogue: ScoredCatalogue, s: Section, events: list[cal.Event]) -> list[tuple]:
+    """Each event's products in date order (a price ladder, or a theme event's showcase), rotating
+    products from event to event; reused while the catalogue, the events and the ladder settings are
+    the same (rows read-only)."""
+    plan = tuple((e.discount, e.day.month if e.kind != "school_holiday" else e.sale_start.month) for e in events)
+    key = (plan, s.ladder_size, s.draw_discount, s.value_discount, s.min_value_margin)
+    hit = _PICKS.get(key)
+    if hit is not None and hit[0] is catalogue:
+        _PICKS.move_to_end(key)
+        return list(hit[1])
+    used: dict[str, int] = {}
+    picks = []
+    for discount, month in plan:
+        if discount:
+            picked = price_ladder(catalogue, month, s.ladder_size, s.draw_discount, s.value_discount,
+                                  s.min_value_margin, used)
+        else:
+            picked = featured_products(catalogue, month, s.ladder_size, used)
+        picks.append(tuple(MappingProxyType(row) for row in picked))
+    _PICKS[key] = (catalogue, picks)
+    if len(_PICKS) > _PICKS_KEPT:
+        _PICKS.popitem(last=False)
+    return list(picks)
 
 
 @functools.lru_cache(maxsize=8)
