@@ -249,7 +249,9 @@ def _segments(lifts: list[tuple[slice, np.ndarray]]) -> list[tuple[slice, list[n
 # the costliest array (a power per draw and day), keyed on the growth draws themselves.
 
 _STREAM_CACHE = 4  # (seed, simulations) streams kept
+_STREAM_MAX_DRAWS = 10_000  # ... for at most this many simulations
 _RAMP_CACHE = 3  # ramps kept: a (simulations x days) array each
+_RAMP_CACHE_MAX = 4_000_000  # ... of at most this many numbers (32 MB; 10,000 draws); bigger ones are not kept
 
 
 class _Stream:
@@ -279,7 +281,9 @@ class _Replay:
     """Stands for `generator(seed)` in `montecarlo.draw`: the same Beta draws, in the same order."""
 
     def __init__(self, seed: int, simulations: int) -> None:
-        self.stream, self.next = _stream(seed, simulations), 0
+        # a stream is kept only for counts a live panel or a normal plan runs (memory: 8 bytes a draw)
+        self.stream = _stream(seed, simulations) if simulations <= _STREAM_MAX_DRAWS else _Stream(seed)
+        self.next = 0
 
     def beta(self, a: float, b: float, size: int) -> np.ndarray:
         arr = self.stream.get(self.next, a, b, size)
@@ -297,6 +301,8 @@ def _ramp(growth: np.ndarray, n: int) -> np.ndarray:
     if ramp is None:
         ramp = (1 + growth[:, None]) ** (np.arange(n)[None, :] / max(n - 1, 1))
         ramp.setflags(write=False)
+        if ramp.size > _RAMP_CACHE_MAX:
+            return ramp
         _RAMPS[key] = ramp
         if len(_RAMPS) > _RAMP_CACHE:
             _RAMPS.popitem(last=False)
