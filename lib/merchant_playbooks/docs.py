@@ -110,7 +110,8 @@ def panels_reference() -> str:
         for group in GROUPS:
             levers = [lv for lv in spec.levers if lv.group == group]
             cells.append("<br>".join(f"{i18n.t(f'{name}.panel.{lv.path}', 'en')} (`{lv.path}`)" for lv in levers) or "—")
-        chart = (spec.main_chart.__doc__ or spec.main_chart.__name__).strip().splitlines()[0].rstrip(".")
+        main = getattr(spec.main_chart, "__wrapped__", spec.main_chart)  # a caching wrapper names its chart
+        chart = (main.__doc__ or main.__name__).strip().splitlines()[0].rstrip(".")
         lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {chart.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
