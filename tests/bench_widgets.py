@@ -61,6 +61,8 @@ def next_values(control, value, steps: int = 3) -> list:
             low, high = value.low * f, min(value.high * f, hi_bound)
             out.append(Range(low=round(min(low, high), 6), high=round(high, 6)))
         return out
+    if kind == "optional" and control.choices:  # a dropdown: auto ("") or one of the choices
+        return [c for c in ("", *control.choices) if c != ("" if value is None else str(value).lower())][:steps]
     if kind == "optional":  # a text box read by the schema; empty is "auto"
         base = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
         return [_plain(base + 10 * i) for i in range(1, steps + 1)]

@@ -349,7 +349,8 @@ def test_every_panel_spec_resolves_against_its_schema():
                 if lever.unit and lever.unit != "money":
                     assert i18n.has(f"panel.unit.{lever.unit}", lang)
             control = resolve(lever, get(name).section_model())
-            for value in control.choices:  # every choice has a name in both languages
+            named = control.choices if control.choices != ("true", "false") else ()  # yes/no: panel.choice_yes/no
+            for value in named:  # every choice has a name in both languages
                 for lang in ("en", "zh"):
                     assert i18n.has(f"{name}.panel_choice.{value}", lang), (name, lever.path, value, lang)
     assert found >= 1
@@ -402,16 +403,55 @@ def test_every_lever_of_every_panel_moves_the_plan_in_the_merchants_language(pla
     for c in x.controls:
         label = i18n.t(f"{playbook}.panel.{c.path}", "zh")
         assert not label.isascii(), (c.path, label)  # written for a Chinese merchant
-        new = next_values(c, x.values[c.path])[-1:]
-        assert new, c.path
-        before = (ui.kpis.value, ui.chart.value, ui.rules.value)
-        ui.inputs[c.path].value = _widget_value(c, new[0])
-        if "mp-bad" in ui.status.value:
-            assert (ui.kpis.value, ui.chart.value, ui.rules.value) == before and x.last.problems
-            continue
-        assert x.last.ok and panel._same(x.values[c.path], x.coerce(c, new[0])), c.path
-        if x.last.changed:  # the status names the sections it changed, in Chinese
-            assert i18n.t("panel.list_sep", "zh").join(x.last.changed) in ui.status.value
-        elif (ui.kpis.value, ui.chart.value, ui.rules.value) == before:
+        values = next_values(c, x.values[c.path])[::-1]  # the furthest move first ("auto" may be the same value)
+        assert values, c.path
+        for new in values:
+            before = (ui.kpis.value, ui.chart.value, ui.rules.value)
+            ui.inputs[c.path].value = _widget_value(c, new)
+            if "mp-bad" in ui.status.value:
+                assert (ui.kpis.value, ui.chart.value, ui.rules.value) == before and x.last.problems
+                continue
+            assert x.last.ok and panel._same(x.values[c.path], x.coerce(c, new)), c.path
+            if x.last.changed:  # the status names the sections it changed, in Chinese
+                assert i18n.t("panel.list_sep", "zh").join(x.last.changed) in ui.status.value
+                break
+            if (ui.kpis.value, ui.chart.value, ui.rules.value) != before:
+                break
+        else:
             silent.append(c.path)
     assert not silent, f"levers that change nothing in the plan: {silent}"
+
+
+def test_an_optional_yes_no_is_a_dropdown_with_auto_and_saves_or_removes_its_key(tmp_path):
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    path = tmp_path / "params" / "crunch.yaml"
+    shutil.copyfile(PARAMS / "crunch-snacks.yaml", path)
+    original = path.read_text(encoding="utf-8")
+    assert "premium:" not in original
+    playbook = "rapid_growth_cadence"
+    x = Explorer(load_params(path).for_playbook(playbook), load_spec(playbook), path)
+    ui = panel.Panel(x)
+    box = ui.inputs["premium"]
+    assert [value for _, value in box.options] == ["", "true", "false"] and box.value == ""
+    assert box.options[0][0].startswith("auto") and box.options[1][0] == "yes"
+    box.value = "true"  # a premium shop: fewer discount events
+    assert x.last.ok and x.values["premium"] == "true"
+    ui.save_button.click()
+    assert "Saved 1 change" in ui.status.value
+    saved = path.read_text(encoding="utf-8")
+    assert "  premium: true\n" in saved and load_params(path).sections[playbook].premium is True
+    box.value = ""  # back to auto: the key goes, the file is as it was
+    ui.save_button.click()
+    assert path.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize("text", [
+    "merchant:\n  budget: 3000\nfirst_event_bargaining:\n  share_via:\n    - wechat_group\n    - mini_program\n"
+    "  stock: 300\n",
+    "merchant:\n  budget: 3000\nfirst_event_bargaining:\n  share_via:\n  - wechat_group\n  stock: 300\n",
+    "merchant:\n    budget: 3000\nfirst_event_bargaining:\n    share_via:\n        - wechat_group\n    stock: 300\n",
+])
+def test_update_yaml_keeps_the_files_own_indentation(text):
+    out = update_yaml(text, PB, {"stock": 400})
+    assert out == text.replace("stock: 300", "stock: 400")

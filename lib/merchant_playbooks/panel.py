@@ -210,8 +210,13 @@ def resolve(lever: Lever, section_model: type[StrictModel]) -> Control:
     info = _field_info(model, parts[1:] if parts[0] == "merchant" else parts)
     ann = _unwrap(info.annotation)
     if type(None) in typing.get_args(info.annotation):
-        # None means "work it out from the data": a text box, empty for None, parsed by the schema
-        if ann in (bool, int, float, Decimal) or typing.get_origin(ann) is typing.Literal:
+        # None means "work it out from the data". A yes/no or a choice: a dropdown with "auto" first;
+        # a number: a text box, empty for auto. Either way the text goes to the schema to parse.
+        if ann is bool:
+            return Control(lever, "optional", choices=("true", "false"))
+        if typing.get_origin(ann) is typing.Literal:
+            return Control(lever, "optional", choices=tuple(str(a) for a in typing.get_args(ann)))
+        if ann in (int, float, Decimal):
             return Control(lever, "optional")
         raise TypeError(f"lever {lever.path}: no control for an optional {ann!r}")
     low = high = None
@@ -525,6 +530,9 @@ def update_yaml(text: str, playbook: str, values: dict[str, Any]) -> str:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a consultant's long lines
+    # keep the file's own indentation: `key:\n    - item` stays as it is, not re-indented to `  - item`
+    mapping, dash = _guess_indent(text)
+    yaml.indent(mapping=mapping, sequence=dash + 2, offset=dash)
     doc = yaml.load(text)
     for path, value in values.items():
         parts = path.split(".")
@@ -548,6 +556,26 @@ def update_yaml(text: str, playbook: str, values: dict[str, Any]) -> str:
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """How the file indents: a nested mapping's step, and how far a list's dashes sit in from their key.
+
+    (ruamel's own guess reports the first list's indent, not the mappings'.)
+    """
+    mapping = dash = None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for above, line in zip(lines, lines[1:]):
+        if not above.split(" #", 1)[0].rstrip().endswith(":"):
+            continue
+        step = (len(line) - len(line.lstrip())) - (len(above) - len(above.lstrip()))
+        if line.lstrip().startswith("- "):
+            dash = step if dash is None and step >= 0 else dash
+        elif step > 0 and mapping is None:
+            mapping = step
+        if mapping is not None and dash is not None:
+            break
+    return mapping or 2, dash or 0
 
 
 def _yaml_value(value: Any, old: Any) -> Any:
@@ -740,6 +768,11 @@ class Panel:
             box = w.Dropdown(options=options, value=value, **common)
         elif c.kind == "date":
             box = w.DatePicker(value=value, **common)
+        elif c.kind == "optional" and c.choices:
+            names = {"true": self.t("choice_yes"), "false": self.t("choice_no")}
+            options = [(self.t("auto"), ""), *((names.get(v) or choice_label(self.x.playbook, v, self.x.lang), v)
+                                              for v in c.choices)]
+            box = w.Dropdown(options=options, value=_text(value), **common)
         elif c.kind == "optional":
             box = w.Text(value=_text(value), placeholder=self.t("auto"), continuous_update=False, **common)
         else:

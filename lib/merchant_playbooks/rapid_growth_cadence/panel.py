@@ -16,6 +16,7 @@ from .charts import monthly_targets_spec
 
 PANEL = PanelSpec(
     levers=(
+        Lever("premium", "product"),  # auto / yes / no
         Lever("average_order_value", "product", unit="money"),
         Lever("ladder_size", "product", unit="units"),
         Lever("draw_discount", "product", unit="share", high=0.7),
@@ -28,6 +29,7 @@ PANEL = PanelSpec(
         Lever("fixed_cost_per_event", "rewards", unit="money", step=50),
         Lever("warmup_days", "dates", unit="days", high=14),
         Lever("min_days_between_discounts", "dates", unit="days", high=21),
+        Lever("max_discount_events_per_year", "dates"),  # empty: the default cap (10, premium 5)
     ),
     # the same spec as `charts.chart_monthly_targets` (a test holds them equal), built from a
     # cached frame: only the twelve months' numbers change when a lever moves
