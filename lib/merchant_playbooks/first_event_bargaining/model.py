@@ -152,6 +152,7 @@ class Simulation:
     completion: np.ndarray  # (draws, len(n_values))
     sold_out_day: np.ndarray  # (draws,) first day stock ran out, -1 if never
     rates: dict[str, np.ndarray]
+    daily_bands: np.ndarray | None = None  # (3, metrics, days): P10/P50/P90 of `daily`, worked out with the run
 
 
 def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simulation:
@@ -165,9 +166,10 @@ def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simula
     """
     key = _campaign_key(s, fans)
     n_values = np.asarray(n_values)
-    totals, _, completion, _, rates = _campaign(key, tuple(int(n) for n in n_values), False)
-    _, daily, _, sold_out, _ = _campaign(key, (int(chosen),), True)
-    return Simulation(n_values, dict(totals), dict(daily), completion, sold_out, dict(rates))  # cache-owned arrays
+    totals, _, completion, _, rates, _ = _campaign(key, tuple(int(n) for n in n_values), False)
+    _, daily, _, sold_out, _, bands = _campaign(key, (int(chosen),), True)
+    return Simulation(n_values, dict(totals), dict(daily), completion, sold_out, dict(rates),  # cache-owned arrays
+                      bands)
 
 
 def _campaign_key(s: Section, fans: int) -> tuple:
@@ -178,7 +180,8 @@ def _campaign_key(s: Section, fans: int) -> tuple:
 
 @functools.lru_cache(maxsize=8)
 def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
-    """(totals, daily, completion, sold-out day, rates) for the N in `n_values`; daily only with `keep_days`."""
+    """(totals, daily, completion, sold-out day, rates, daily bands) for the N in `n_values`; daily only with
+    `keep_days`."""
     seed, sims, ranges, fans, external_views, days, stock, forced_follow = key
     rng = generator(seed)
     r = draw_all(rng, {name: Range(low=low, high=high) for name, low, high in ranges}, sims)
@@ -234,9 +237,10 @@ def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
 
     totals = by_metric(attempts_total, views_total, slice(None))
     daily = by_metric(daily_attempts, daily_views, 0) if keep_days else {}
-    for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values()):
+    bands = daily_bands(daily) if keep_days else None  # the plan's daily table reads them for every change
+    for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values(), *([bands] if keep_days else [])):
         arr.flags.writeable = False
-    return totals, daily, complete, sold_out, r
+    return totals, daily, complete, sold_out, r, bands
 
 
 # ------------------------------------------------------------------ economics and the decision
@@ -271,43 +275,39 @@ def event_cost(orders: np.ndarray, subsidy: Decimal, fixed: Decimal) -> np.ndarr
 
 
 def decision_table(s: Section, sim: Simulation, subsidy: Decimal, budget: Decimal) -> tuple[pd.DataFrame, int | None]:
-    # every N's percentiles in one call per quantity (one call per N was most of the table's time)
+    # every N's percentiles of followers and cost in one call, both medians in another, and the
+    # table built column by column (one call per N, then rows of dicts, were most of the table's time)
     followers = sim.totals["new_followers"]
     orders = sim.totals["orders"]
     cost = event_cost(orders, subsidy, s.fixed_costs)
-    f10, f50, f90 = np.percentile(followers, [10, 50, 90], axis=0)
-    c50, c90 = np.percentile(cost, [50, 90], axis=0)
-    completion, orders50 = np.median(sim.completion, axis=0), np.median(orders, axis=0)
-    rows = []
-    for i, n in enumerate(sim.n_values):
-        rows.append(
-            {
-                "helpers_needed": int(n),
-                "completion_rate": float(completion[i]),
-                "orders_p50": float(orders50[i]),
-                "new_followers_p10": float(f10[i]),
-                "new_followers_p50": float(f50[i]),
-                "new_followers_p90": float(f90[i]),
-                "cost_p50": float(c50[i]),
-                "cost_p90": float(c90[i]),
-                "cost_per_follower_p50": float(c50[i] / f50[i]) if f50[i] > 0 else float("nan"),
-                "within_budget": bool(c90[i] <= float(budget)),
-            }
-        )
-    table = pd.DataFrame(rows)
-    fits = table[table["within_budget"]]
-    best = int(fits.loc[fits["new_followers_p50"].idxmax(), "helpers_needed"]) if len(fits) else None
+    (f10, _), (f50, c50), (f90, c90) = np.percentile(np.stack([followers, cost]), [10, 50, 90], axis=1)
+    completion, orders50 = np.median(np.stack([sim.completion, orders]), axis=1)
+    per_follower = np.full(len(f50), float("nan"))
+    np.divide(c50, f50, out=per_follower, where=f50 > 0)
+    within = c90 <= float(budget)
+    n_values = np.asarray(sim.n_values, dtype=np.int64)
+    table = pd.DataFrame({
+        "helpers_needed": n_values,
+        "completion_rate": completion,
+        "orders_p50": orders50,
+        "new_followers_p10": f10,
+        "new_followers_p50": f50,
+        "new_followers_p90": f90,
+        "cost_p50": c50,
+        "cost_p90": c90,
+        "cost_per_follower_p50": per_follower,
+        "within_budget": within,
+    })
+    fits = np.flatnonzero(within)
+    best = int(n_values[fits[np.argmax(f50[fits])]]) if len(fits) else None  # the first N with the most followers
     return table, best
 
 
 def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, bargain_orders: np.ndarray,
                      subsidy: Decimal, budget: Decimal) -> pd.DataFrame:
     """Bargaining against a group buy and a referral gift with the same audience and budget."""
-    rng = generator(s.seed + 1)
     sims = s.simulations
-    r = draw_all(rng, s.uncertain(), sims)
-    g = draw_all(rng, {"joins_mean": s.group_buy.joins_mean, "joins_dispersion": s.group_buy.joins_dispersion}, sims)
-    ref = draw_all(rng, {"referrals_mean": s.referral_gift.referrals_mean}, sims)
+    r, g, ref = _comparison_draws(_comparison_key(s))
     follow = np.ones(sims) if s.forced_follow else r["follow_rate"]
     seed_views = fans * r["reach_rate"] * r["views_per_fan"] + s.external_views
     starters = seed_views * r["attempt_rate"]  # at the baseline difficulty
@@ -333,35 +333,57 @@ def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, barga
     r_orders, r_cost, r_follow = capped(buyers, float(s.referral_gift.gift_cost), buyers * r["new_share"] * follow)
     b_orders, b_cost, b_follow = capped(bargain_orders, float(subsidy), bargain_followers)
 
-    rows = []
-    for key, orders, cost, followers in (
-        ("bargain", b_orders, b_cost, b_follow),
-        ("group_buy", g_orders, g_cost, g_follow),
-        ("referral_gift", r_orders, r_cost, r_follow),
-    ):
-        f, c = Band.of(followers), Band.of(cost)
-        rows.append(
-            {
-                "mechanic": key,
-                "new_followers_p10": f.p10,
-                "new_followers_p50": f.p50,
-                "new_followers_p90": f.p90,
-                "orders_p50": float(np.median(orders)),
-                "cost_p50": c.p50,
-                "cost_per_follower_p50": c.p50 / f.p50 if f.p50 > 0 else float("nan"),
-            }
-        )
-    return pd.DataFrame(rows)
+    # the three mechanics' followers and costs in one percentile call, their orders in one median call
+    mechanics = ("bargain", "group_buy", "referral_gift")
+    (f10, _), (f50, c50), (f90, _) = np.percentile(
+        np.stack([np.stack([b_follow, g_follow, r_follow]), np.stack([b_cost, g_cost, r_cost])]),
+        [10, 50, 90], axis=2)
+    orders50 = np.median(np.stack([b_orders, g_orders, r_orders]), axis=1)
+    per_follower = [float(c50[i] / f50[i]) if f50[i] > 0 else float("nan") for i in range(len(mechanics))]
+    return pd.DataFrame({"mechanic": list(mechanics), "new_followers_p10": f10, "new_followers_p50": f50,
+                         "new_followers_p90": f90, "orders_p50": orders50, "cost_p50": c50,
+                         "cost_per_follower_p50": per_follower})
+
+
+def _comparison_key(s: Section) -> tuple:
+    """Everything the alternatives' draws depend on, hashable."""
+    uncertain = tuple((name, r.low, r.high) for name, r in sorted(s.uncertain().items()))
+    gb, ref = s.group_buy, s.referral_gift
+    return (s.seed, s.simulations, uncertain, (gb.joins_mean.low, gb.joins_mean.high),
+            (gb.joins_dispersion.low, gb.joins_dispersion.high), (ref.referrals_mean.low, ref.referrals_mean.high))
+
+
+@functools.lru_cache(maxsize=8)
+def _comparison_draws(key: tuple) -> tuple[dict[str, np.ndarray], ...]:
+    """The draws of the group-buy and referral comparison: the campaign's rates, then joins, then referrals.
+
+    Most levers (prices, stock, budget, dates) leave them alone, so they are drawn once per
+    key (read-only, like the campaign's arrays); the same seed gives the same draws.
+    """
+    seed, sims, uncertain, joins_mean, joins_dispersion, referrals_mean = key
+    rng = generator(seed + 1)
+    r = draw_all(rng, {name: Range(low=low, high=high) for name, low, high in uncertain}, sims)
+    g = draw_all(rng, {"joins_mean": Range(low=joins_mean[0], high=joins_mean[1]),
+                       "joins_dispersion": Range(low=joins_dispersion[0], high=joins_dispersion[1])}, sims)
+    ref = draw_all(rng, {"referrals_mean": Range(low=referrals_mean[0], high=referrals_mean[1])}, sims)
+    for arr in (*r.values(), *g.values(), *ref.values()):
+        arr.flags.writeable = False
+    return r, g, ref
 
 
 def daily_table(s: Section, sim: Simulation) -> pd.DataFrame:
     """Tidy daily bands: date, day, metric, p10, p50, p90 (metric by metric, day by day)."""
     days = s.duration_days
-    bands = np.percentile(np.stack([sim.daily[m] for m in METRICS]), [10, 50, 90], axis=1)  # (3, metrics, days)
+    bands = sim.daily_bands if sim.daily_bands is not None else daily_bands(sim.daily)  # (3, metrics, days)
     dates = [s.start_date + timedelta(days=d) for d in range(days)]
     return pd.DataFrame({"date": dates * len(METRICS), "day": np.tile(np.arange(1, days + 1), len(METRICS)),
                          "metric": np.repeat(METRICS, days), "p10": bands[0].ravel(), "p50": bands[1].ravel(),
                          "p90": bands[2].ravel()})
+
+
+def daily_bands(daily: dict[str, np.ndarray]) -> np.ndarray:
+    """P10/P50/P90 of each metric on each day, in one call: shape (3, metrics, days)."""
+    return np.percentile(np.stack([daily[m] for m in METRICS]), [10, 50, 90], axis=1)
 
 
 def build_model(s: Section, fans: int, budget: Decimal) -> BargainModel:
