@@ -135,3 +135,22 @@ def test_plan_text_follows_the_merchant_language():
     plan = build_plan(zh)
     assert plan.sections["mechanics"].title == "玩法与规则"
     assert "砍价" in plan.title
+
+
+@pytest.mark.parametrize("merchant, kw", [
+    ({"name": "Bloom", "fans": 1200}, {}),
+    ({"name": "花漾", "language": "zh", "fans": 800}, {"cut_style": "random", "helpers_needed": 25}),
+    ({"name": "Bloom", "fans": 1200, "currency": "USD"}, {"helpers_needed": 3, "floor_price": 0}),
+    ({"name": "花漾", "language": "zh", "fans": 800, "currency": "USD"},
+     {"original_price": "12.34", "floor_price": 10}),
+])
+def test_the_panels_cut_schedule_spec_is_the_chart_altair_makes(merchant, kw):
+    import merchant_playbooks.charts  # noqa: F401 - the theme, as in a notebook
+    from merchant_playbooks.first_event_bargaining.charts import chart_cut_schedule, cut_schedule_spec
+
+    for helpers in (kw.get("helpers_needed", 10), 7):  # the second plan reuses the frame the first one wrote
+        plan = build_plan(PlaybookParams("first_event_bargaining", MerchantSection(**merchant),
+                                         section(**{**kw, "helpers_needed": helpers})))
+        spec = cut_schedule_spec(plan).to_dict()
+        assert spec == chart_cut_schedule(plan).to_dict()
+        assert len(next(iter(spec["datasets"].values()))) == helpers

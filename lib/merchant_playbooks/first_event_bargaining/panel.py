@@ -3,13 +3,14 @@
 The machinery (controls from the schema, live plan, save and reset) is in
 `merchant_playbooks.panel`; labels are in `messages/<lang>/first_event_bargaining.yaml`
 under `panel` and `panel_choice`. The main chart is the cut schedule: it follows
-prices, helpers and the cut style at once, next to the rules the merchant publishes.
+prices, helpers and the cut style at once, next to the rules the merchant publishes;
+the panel takes its spec from `cut_schedule_spec` (the same dict, without Altair's cost).
 """
 
 from __future__ import annotations
 
 from ..panel import Lever, PanelSpec
-from .charts import chart_cut_schedule
+from .charts import cut_schedule_spec
 
 PANEL = PanelSpec(
     levers=(
@@ -30,7 +31,7 @@ PANEL = PanelSpec(
         Lever("duration_days", "dates", unit="days"),
         Lever("warmup_days", "dates", unit="days", high=14),
     ),
-    main_chart=chart_cut_schedule,
+    main_chart=cut_schedule_spec,  # chart_cut_schedule's spec, its frame written once per language and currency
     rules_section="mechanics",
     # 500 draws keep a change under ~20 ms on 2 quiet cores (the budget is 50 ms on a busy machine);
     # the panel says the full plan runs the file's count
