@@ -125,10 +125,10 @@ def test_validate_names_data_files_that_are_not_there(tmp_path, monkeypatch, cap
 
     assert main(["validate", "params/lily.yaml"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"params/lily.yaml:{orders_line}: membership_community.orders_file = '../data/lily-orders.csv' names no "
-        "file (data/lily-orders.csv; data files are relative to the params file)",
-        f"params/lily.yaml:{actuals_line}: membership_community.actuals = '../data' is a folder, expected a CSV "
-        "file (data; data files are relative to the params file)",
+        (f"params/lily.yaml:{orders_line}: membership_community.orders_file = '../data/lily-orders.csv' names no "
+         "file (data/lily-orders.csv; data files are relative to the params file)"),
+        (f"params/lily.yaml:{actuals_line}: membership_community.actuals = '../data' is a folder, expected a CSV "
+         "file (data; data files are relative to the params file)"),
     ]
 
 

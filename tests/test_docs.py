@@ -1,8 +1,14 @@
 """README's params reference matches the schemas, its panel table the panels."""
 
 from conftest import ROOT
-
-from merchant_playbooks.docs import END, PANELS_END, PANELS_START, START, panels_reference, reference
+from merchant_playbooks.docs import (
+    END,
+    PANELS_END,
+    PANELS_START,
+    START,
+    panels_reference,
+    reference,
+)
 
 
 def test_readme_params_reference_is_up_to_date():

@@ -447,8 +447,8 @@ def test_an_optional_yes_no_is_a_dropdown_with_auto_and_saves_or_removes_its_key
 
 
 @pytest.mark.parametrize("text", [
-    "merchant:\n  budget: 3000\nfirst_event_bargaining:\n  share_via:\n    - wechat_group\n    - mini_program\n"
-    "  stock: 300\n",
+    ("merchant:\n  budget: 3000\nfirst_event_bargaining:\n  share_via:\n    - wechat_group\n    - mini_program\n"
+     "  stock: 300\n"),
     "merchant:\n  budget: 3000\nfirst_event_bargaining:\n  share_via:\n  - wechat_group\n  stock: 300\n",
     "merchant:\n    budget: 3000\nfirst_event_bargaining:\n    share_via:\n        - wechat_group\n    stock: 300\n",
 ])

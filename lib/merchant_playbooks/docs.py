@@ -48,7 +48,7 @@ def _type(ann: object) -> str:
     return str(ann)
 
 
-def _default(field) -> str:  # noqa: ANN001
+def _default(field) -> str:
     if field.is_required():
         return "**required**"
     value = field.get_default(call_default_factory=True)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import json
 import os
 import time
@@ -567,7 +568,7 @@ def _guess_indent(text: str) -> tuple[int, int]:
     """
     mapping = dash = None
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for above, line in zip(lines, lines[1:]):
+    for above, line in itertools.pairwise(lines):
         if not above.split(" #", 1)[0].rstrip().endswith(":"):
             continue
         step = (len(line) - len(line.lstrip())) - (len(above) - len(above.lstrip()))

@@ -27,7 +27,7 @@ class PlaybookSpec:
     def section_model(self) -> type:
         return importlib.import_module(f"{self.package}.schema").Section
 
-    def build_plan(self, params):  # noqa: ANN001, ANN201 - returns the playbook's Plan
+    def build_plan(self, params):
         return importlib.import_module(f"{self.package}.plan").build_plan(params)
 
     def notebook(self, notebook_dir: Path | None = None) -> Path:

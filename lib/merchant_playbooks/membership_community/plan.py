@@ -473,6 +473,6 @@ def _data(s, model: MembershipModel, revenue: Decimal) -> dict:
 __all__ = ["build_plan"]
 
 
-def _prize(lottery, rank: str, t) -> str:  # noqa: ANN001 - the lottery section and the playbook's translator
+def _prize(lottery, rank: str, t) -> str:
     """The prize's name as the params give it, else the catalogue's generic name in the merchant's language."""
     return getattr(lottery, f"{rank}_prize") or t(f"mechanics.default_{rank}_prize")
