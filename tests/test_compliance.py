@@ -207,3 +207,38 @@ def test_share_via_names_a_known_channel(tmp_path, capsys):
     bad.write_text(VALID + "  share_via: [weibo]\n", encoding="utf-8")
     assert main(["validate", str(bad)]) == 1
     assert "first_event_bargaining.share_via.0 = 'weibo' must be one of" in capsys.readouterr().err
+
+
+def test_a_kept_compliance_section_is_the_one_worked_out_afresh_and_each_plan_owns_its_copy(monkeypatch):
+    mp = load_params(PARAMS / "bloom-household.yaml")
+    params = mp.for_playbook("first_event_bargaining")
+    plan = build_plan(dataclasses.replace(params, section=params.section.model_copy(update={"simulations": 300})))
+    pairs = uses(params.section)
+
+    def section_of(*args, lang="en"):
+        bare = dataclasses.replace(plan, language=lang, tables={}, data={}, sections={})
+        return compliance.compliance_section(bare, *args), bare
+
+    for lang, sizes in (("en", ()), ("zh", [("wechat_group", 150)])):
+        compliance._SECTIONS.clear()
+        cold_section, cold = section_of(pairs, sizes, lang=lang)
+        cold_table, cold_data = cold.tables["compliance"].copy(), copy.deepcopy(cold.data)
+        warm_section, warm = section_of(iter(pairs), sizes, lang=lang)  # any iterable of pairs, as before
+        assert warm_section == cold_section and warm_section.blocks is not cold_section.blocks
+        assert warm.tables["compliance"].equals(cold_table) and warm.data == cold_data
+        assert list(warm.tables["compliance"].dtypes) == list(cold_table.dtypes)
+        # one plan's edits stay in that plan
+        warm.tables["compliance"].loc[0, "advice"] = "edited"
+        warm.data["compliance"][0]["advice"] = "edited"
+        warm_section.blocks.clear()
+        again_section, again = section_of(pairs, sizes, lang=lang)
+        assert again_section == cold_section and again.data == cold_data
+        assert again.tables["compliance"].equals(cold_table)
+    assert any(r["mechanic"] == "group_size" for r in again.data["compliance"])
+
+    # a rules table loaded again (another version) is checked again, not answered from the old one
+    section_of(pairs)
+    book = load_rules()
+    monkeypatch.setattr(compliance, "load_rules", lambda path=None: dataclasses.replace(book, version="2099.1"))
+    newer_section, newer = section_of(pairs)
+    assert newer.data["compliance_rules"]["version"] == "2099.1" and "2099.1" in newer_section.blocks[0].text

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -341,17 +342,47 @@ def compliance_section(plan: Plan, uses: Iterable[tuple[str, str]],
 
     Forbidden uses become red callouts (`Callout(level="danger")`) with the alternative.
     """
-    import pandas as pd
-
-    from .plan import Callout, Para, Section, Table
+    from .plan import Section
 
     lang, book = plan.language, load_rules()
-    rows = _severity_order(check(uses, lang, book) + check_groups(group_sizes, lang, limits, book))
-    columns = ["mechanic", "channel", "status", "mechanic_label", "channel_label", "status_label", "advice",
-               "source", "date"]
-    plan.tables["compliance"] = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+    uses = tuple((mechanic, channel) for mechanic, channel in uses)
+    group_sizes = tuple((channel, size) for channel, size in group_sizes)
+    # What the section says depends only on these (a live panel's lever rarely moves any of them), so
+    # it is worked out once per key; each plan gets its own table, lists and section around the same
+    # frozen rows and blocks. The rule book is part of the key by identity (a reloaded table is new),
+    # and each size's type with it (a row keeps the size it was given).
+    key = (lang, uses, group_sizes, tuple(type(size) for _, size in group_sizes), limits, id(book))
+    hit = _SECTIONS.get(key)
+    if hit is None or hit[0] is not book:
+        hit = _SECTIONS[key] = (book, *_compliance_parts(lang, book, uses, group_sizes, limits))
+        if len(_SECTIONS) > SECTION_CACHE_SIZE:
+            _SECTIONS.popitem(last=False)
+    else:
+        _SECTIONS.move_to_end(key)
+    _, rows, table, blocks = hit
+    plan.tables["compliance"] = table.copy()
     plan.data["compliance"] = [r.to_dict() for r in rows]
     plan.data["compliance_rules"] = {"version": book.version, "updated": book.updated.isoformat()}
+    section = Section("compliance", i18n.t("common.section.compliance", lang), list(blocks))
+    plan.sections["compliance"] = section
+    return section
+
+
+SECTION_CACHE_SIZE = 16
+_SECTIONS: OrderedDict[tuple, tuple] = OrderedDict()  # key -> (book, rows, table, blocks)
+
+
+def _compliance_parts(lang: str, book: RuleBook, uses: tuple[tuple[str, str], ...],
+                      group_sizes: tuple[tuple[str, int], ...], limits: GroupLimits | None) -> tuple:
+    """The section's rows (forbidden first), its table and its blocks: the work `compliance_section` keeps."""
+    import pandas as pd
+
+    from .plan import Callout, Para, Table
+
+    rows = tuple(_severity_order(check(uses, lang, book) + check_groups(group_sizes, lang, limits, book)))
+    columns = ["mechanic", "channel", "status", "mechanic_label", "channel_label", "status_label", "advice",
+               "source", "date"]
+    table = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
 
     blocks: list[Any] = [Para(_t("intro", lang, version=book.version, updated=i18n.day(book.updated, lang)))]
     forbidden = [r for r in rows if r.status == "forbidden"]
@@ -371,9 +402,7 @@ def compliance_section(plan: Plan, uses: Iterable[tuple[str, str]],
     blocks.append(Table("compliance", labels=tuple((c, _t(f"col.{c.removesuffix('_label')}", lang)) for c in (
         "mechanic_label", "channel_label", "status_label", "advice", "source"))))
     blocks.append(Para(_t("caveat", lang)))
-    section = Section("compliance", i18n.t("common.section.compliance", lang), blocks)
-    plan.sections["compliance"] = section
-    return section
+    return rows, table, tuple(blocks)
 
 
 # ---------------------------------------------------------------- validate's warnings
