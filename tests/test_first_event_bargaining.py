@@ -154,3 +154,45 @@ def test_the_panels_cut_schedule_spec_is_the_chart_altair_makes(merchant, kw):
         spec = cut_schedule_spec(plan).to_dict()
         assert spec == chart_cut_schedule(plan).to_dict()
         assert len(next(iter(spec["datasets"].values()))) == helpers
+
+
+def _plan_record(plan) -> str:
+    """Everything a plan holds as text: plan.json, each table with its dtypes, the sections."""
+    import json
+
+    tables = {name: [list(map(str, df.dtypes)), df.to_json(orient="split", date_format="iso", double_precision=15)]
+              for name, df in plan.tables.items()}
+    return json.dumps([plan.to_dict(), tables, repr(plan.sections)], sort_keys=True, default=str)
+
+
+def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tables():
+    from merchant_playbooks import compliance
+    from merchant_playbooks.first_event_bargaining import charts
+    from merchant_playbooks.first_event_bargaining import model as model_module
+    from merchant_playbooks.first_event_bargaining import plan as plan_module
+
+    def cold() -> None:
+        for cached in (model_module._campaign, model_module._campaign_draws, model_module._comparison_draws,
+                       plan_module._channels, plan_module._risks):
+            cached.cache_clear()
+        compliance._SECTIONS.clear()
+        charts._FRAMES.clear()
+
+    variants = [params(), params(helpers_needed=14), params(stock=20, forced_follow=False),
+                params(cut_style="random", start_date=date(2027, 1, 3), warmup_days=0, duration_days=3),
+                params(attempt_rate=[0.01, 0.02], seed=3)]
+    cold()
+    fresh = []
+    for p in variants:
+        fresh.append(_plan_record(build_plan(p)))
+        cold()
+    warm = [build_plan(p) for p in variants]  # each after the others: every cache warm
+    assert [_plan_record(plan) for plan in reversed([build_plan(p) for p in reversed(variants)])] == fresh
+    assert [_plan_record(plan) for plan in warm] == fresh
+    # what a plan's owner does to its tables stays in that plan
+    for name in ("risks", "channels", "compliance"):
+        warm[0].tables[name].iloc[0, 0] = "edited"
+    assert _plan_record(build_plan(variants[0])) == fresh[0]
+    # the campaign's arrays, shared by plans with the same campaign, cannot be written to
+    with pytest.raises(ValueError, match="read-only"):
+        warm[0].model.sim.rates["attempt_rate"][0] = 1.0

@@ -183,8 +183,7 @@ def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
     """(totals, daily, completion, sold-out day, rates, daily bands) for the N in `n_values`; daily only with
     `keep_days`."""
     seed, sims, ranges, fans, external_views, days, stock, forced_follow = key
-    rng = generator(seed)
-    r = draw_all(rng, {name: Range(low=low, high=high) for name, low, high in ranges}, sims)
+    r = _campaign_draws(seed, sims, ranges)
     n_values = np.asarray(n_values)
     k = len(n_values)
     tail = helper_tail(r["helpers_mean"], r["helpers_dispersion"], int(n_values.max()))
@@ -241,6 +240,16 @@ def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
     for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values(), *([bands] if keep_days else [])):
         arr.flags.writeable = False
     return totals, daily, complete, sold_out, r, bands
+
+
+@functools.lru_cache(maxsize=8)
+def _campaign_draws(seed: int, sims: int, ranges: tuple) -> dict[str, np.ndarray]:
+    """The campaign's draws of its uncertain rates (read-only): both passes of a run, and runs that
+    differ only in fans, views, days, stock or the follow rule, draw the same values from the seed."""
+    r = draw_all(generator(seed), {name: Range(low=low, high=high) for name, low, high in ranges}, sims)
+    for arr in r.values():
+        arr.flags.writeable = False
+    return r
 
 
 # ------------------------------------------------------------------ economics and the decision
