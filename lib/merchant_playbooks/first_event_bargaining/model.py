@@ -245,7 +245,8 @@ def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
 @functools.lru_cache(maxsize=8)
 def _campaign_draws(seed: int, sims: int, ranges: tuple) -> dict[str, np.ndarray]:
     """The campaign's draws of its uncertain rates (read-only): both passes of a run, and runs that
-    differ only in fans, views, days, stock or the follow rule, draw the same values from the seed."""
+    differ only in fans, views, days, stock or the follow rule, draw the same values from the seed.
+    They are the runs' `rates` too, so keeping them costs no memory the run cache does not hold."""
     r = draw_all(generator(seed), {name: Range(low=low, high=high) for name, low, high in ranges}, sims)
     for arr in r.values():
         arr.flags.writeable = False
@@ -362,7 +363,7 @@ def _comparison_key(s: Section) -> tuple:
             (gb.joins_dispersion.low, gb.joins_dispersion.high), (ref.referrals_mean.low, ref.referrals_mean.high))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)  # 13 arrays of draws each (21 MB at the schema's 200,000 draws)
 def _comparison_draws(key: tuple) -> tuple[dict[str, np.ndarray], ...]:
     """The draws of the group-buy and referral comparison: the campaign's rates, then joins, then referrals.
 
