@@ -194,5 +194,7 @@ def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tabl
         warm[0].tables[name].iloc[0, 0] = "edited"
     assert _plan_record(build_plan(variants[0])) == fresh[0]
     # the campaign's arrays, shared by plans with the same campaign, cannot be written to
+    sim = warm[0].model.sim
     with pytest.raises(ValueError, match="read-only"):
-        warm[0].model.sim.rates["attempt_rate"][0] = 1.0
+        sim.rates["attempt_rate"][0] = 1.0
+    assert not any(a.flags.writeable for a in (*sim.n_bands, sim.daily_bands, *sim.totals.values()))

@@ -153,6 +153,9 @@ class Simulation:
     sold_out_day: np.ndarray  # (draws,) first day stock ran out, -1 if never
     rates: dict[str, np.ndarray]
     daily_bands: np.ndarray | None = None  # (3, metrics, days): P10/P50/P90 of `daily`, worked out with the run
+    # per N, worked out with the run: P10/P50/P90 of new followers (3, N) and the medians of completion
+    # and orders (2, N), which the decision table reads for every change
+    n_bands: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simulation:
@@ -166,10 +169,10 @@ def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simula
     """
     key = _campaign_key(s, fans)
     n_values = np.asarray(n_values)
-    totals, _, completion, _, rates, _ = _campaign(key, tuple(int(n) for n in n_values), False)
+    totals, _, completion, _, rates, per_n = _campaign(key, tuple(int(n) for n in n_values), False)
     _, daily, _, sold_out, _, bands = _campaign(key, (int(chosen),), True)
     return Simulation(n_values, dict(totals), dict(daily), completion, sold_out, dict(rates),  # cache-owned arrays
-                      bands)
+                      bands, per_n)
 
 
 def _campaign_key(s: Section, fans: int) -> tuple:
@@ -180,8 +183,9 @@ def _campaign_key(s: Section, fans: int) -> tuple:
 
 @functools.lru_cache(maxsize=8)
 def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
-    """(totals, daily, completion, sold-out day, rates, daily bands) for the N in `n_values`; daily only with
-    `keep_days`."""
+    """(totals, daily, completion, sold-out day, rates, bands) for the N in `n_values`: with `keep_days`
+    the daily series and their bands (`Simulation.daily_bands`), without them no daily series and the
+    bands of each N (`Simulation.n_bands`)."""
     seed, sims, ranges, fans, external_views, days, stock, forced_follow = key
     r = _campaign_draws(seed, sims, ranges)
     n_values = np.asarray(n_values)
@@ -236,8 +240,10 @@ def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
 
     totals = by_metric(attempts_total, views_total, slice(None))
     daily = by_metric(daily_attempts, daily_views, 0) if keep_days else {}
-    bands = daily_bands(daily) if keep_days else None  # the plan's daily table reads them for every change
-    for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values(), *([bands] if keep_days else [])):
+    # what the plan's daily table or decision table reads for every change
+    bands = daily_bands(daily) if keep_days else n_bands(totals, complete)
+    for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values(),
+                *([bands] if keep_days else bands)):
         arr.flags.writeable = False
     return totals, daily, complete, sold_out, r, bands
 
@@ -284,14 +290,19 @@ def event_cost(orders: np.ndarray, subsidy: Decimal, fixed: Decimal) -> np.ndarr
     return orders * float(subsidy) + float(fixed)
 
 
+def n_bands(totals: dict[str, np.ndarray], completion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every N's P10/P50/P90 of new followers (3, N) and medians of completion and orders (2, N)."""
+    return (np.percentile(totals["new_followers"], [10, 50, 90], axis=0),
+            np.median(np.stack([completion, totals["orders"]]), axis=1))
+
+
 def decision_table(s: Section, sim: Simulation, subsidy: Decimal, budget: Decimal) -> tuple[pd.DataFrame, int | None]:
-    # every N's percentiles of followers and cost in one call, both medians in another, and the
-    # table built column by column (one call per N, then rows of dicts, were most of the table's time)
-    followers = sim.totals["new_followers"]
+    # every N's percentiles in one call per quantity (followers' and the medians kept with the run), and
+    # the table built column by column (one call per N, then rows of dicts, were most of the table's time)
     orders = sim.totals["orders"]
     cost = event_cost(orders, subsidy, s.fixed_costs)
-    (f10, _), (f50, c50), (f90, c90) = np.percentile(np.stack([followers, cost]), [10, 50, 90], axis=1)
-    completion, orders50 = np.median(np.stack([sim.completion, orders]), axis=1)
+    (f10, f50, f90), (completion, orders50) = sim.n_bands or n_bands(sim.totals, sim.completion)
+    c50, c90 = np.percentile(cost, [50, 90], axis=0)
     per_follower = np.full(len(f50), float("nan"))
     np.divide(c50, f50, out=per_follower, where=f50 > 0)
     within = c90 <= float(budget)
