@@ -168,8 +168,10 @@ def test_membership_plan_has_a_compliance_section_and_plan_json_lists_it(lily_pl
 
 
 def test_membership_params_change_what_is_flagged(tmp_path):
+    lottery = "    lottery:\n      third_prize: shoe-care kit\n      first_prize: pair of shoes\n"
+    assert lottery in LILY.read_text(encoding="utf-8")
     text = LILY.read_text(encoding="utf-8").replace("language: en", "language: zh").replace(
-        "  camp:\n", "    group_size: 150\n    lottery: {enabled: false}\n  camp:\n", 1)
+        lottery, "    group_size: 150\n    lottery: {enabled: false}\n", 1)
     text = text.replace("../data/", f"{PARAMS.parent}/data/")
     path = tmp_path / "lily-zh.yaml"
     path.write_text(text, encoding="utf-8")

@@ -276,8 +276,7 @@ MONEY_COLUMNS = {
 
 
 def check_plan(plan, playbook: str) -> None:
-    text = json.dumps(plan.to_dict(), allow_nan=False)  # raises on NaN or infinity anywhere in plan.json
-    assert "Infinity" not in text
+    json.dumps(plan.to_dict(), allow_nan=False)  # raises on NaN or infinity anywhere in plan.json
     assert plan.kpis, "a plan without KPIs"
     for key, kpi in plan.kpis.items():
         values = (kpi.band.p10, kpi.band.p50, kpi.band.p90)
