@@ -167,7 +167,7 @@ def _plan_record(plan) -> str:
 
 def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tables():
     from merchant_playbooks import compliance
-    from merchant_playbooks.first_event_bargaining import charts
+    from merchant_playbooks import charts as shared_charts
     from merchant_playbooks.first_event_bargaining import model as model_module
     from merchant_playbooks.first_event_bargaining import plan as plan_module
 
@@ -176,7 +176,7 @@ def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tabl
                        plan_module._channels, plan_module._risks):
             cached.cache_clear()
         compliance._SECTIONS.clear()
-        charts._FRAMES.clear()
+        shared_charts._FRAMES.clear()
 
     variants = [params(), params(helpers_needed=14), params(stock=20, forced_follow=False),
                 params(cut_style="random", start_date=date(2027, 1, 3), warmup_days=0, duration_days=3),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..charts import ACCENT, BAND, title
+from ..charts import ACCENT, BAND, ChartSpec, framed_spec, title
 from ..plan import Plan
 
 NS = "first_event_bargaining"
@@ -47,16 +45,6 @@ def _cut_subtitle(plan: Plan, helpers: int) -> str:
 # ---------------------------------------------------------------- the live panel's copy of the cut schedule chart
 
 
-class ChartSpec:
-    """A chart already written as its Vega-Lite dict; `to_dict()` gives a fresh copy, as a chart's does."""
-
-    def __init__(self, spec_json: str) -> None:
-        self._json = spec_json
-
-    def to_dict(self, validate: bool = True) -> dict:  # the shape of alt.Chart.to_dict
-        return json.loads(self._json)
-
-
 def cut_schedule_spec(plan: Plan) -> ChartSpec | alt.Chart:
     """`chart_cut_schedule(plan).to_dict()` without Altair's cost on every lever move.
 
@@ -67,42 +55,14 @@ def cut_schedule_spec(plan: Plan) -> ChartSpec | alt.Chart:
     data transformer than Altair's default the chart itself is returned.
     tests/test_first_event_bargaining.py holds the two equal.
     """
-    transformers = alt.data_transformers
-    if transformers.active != "default" or not transformers.consolidate_datasets:
-        return chart_cut_schedule(plan)
     table = plan.tables["cut_schedule"]
     # the rows Altair's default transformer makes of the chart's frame (cuts and prices as floats)
     rows = [{"helper": helper, "cut": float(cut), "price_after": float(price)} for helper, cut, price in
             zip(table["helper"].tolist(), table["cut"].tolist(), table["price_after"].tolist(), strict=True)]
-    frame = json.loads(_cut_frame_json(plan))
-    frame["title"]["subtitle"] = _cut_subtitle(plan, len(rows))
-    name = _dataset_name(rows)
-    frame["data"] = {"name": name}
-    frame["datasets"] = {name: rows}
-    return ChartSpec(json.dumps(frame))
+    return framed_spec(plan, chart_cut_schedule, rows, subtitle=_cut_subtitle(plan, len(rows)))
 
 
 cut_schedule_spec.__wrapped__ = chart_cut_schedule  # the chart it is (README's panel table describes that one)
-
-# one frame per (language, currency, theme): a handful at most
-_FRAMES: dict[tuple[str, str, str], str] = {}
-
-
-def _cut_frame_json(plan: Plan) -> str:
-    key = (plan.language, plan.currency, str(alt.theme.active))
-    if key not in _FRAMES:
-        spec = chart_cut_schedule(plan).to_dict(validate=False)
-        spec["data"], spec["datasets"] = {}, {}
-        spec["title"]["subtitle"] = ""
-        _FRAMES[key] = json.dumps(spec)
-    return _FRAMES[key]
-
-
-def _dataset_name(values: list[dict]) -> str:
-    from altair.vegalite.v6.api import _dataset_name as name
-
-    return name(values)
-
 
 def chart_daily_funnel(plan: Plan) -> alt.Chart:
     """Bands and lines: bargains started, orders and new followers per day."""

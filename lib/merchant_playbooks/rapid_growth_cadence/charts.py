@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import timedelta
 
@@ -10,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..charts import ACCENT, BAND, PALETTE, title
+from ..charts import ACCENT, BAND, PALETTE, ChartSpec, framed_spec, title
 from ..plan import Plan
 
 NS = "rapid_growth_cadence"
@@ -116,16 +115,6 @@ def chart_event_forecast(plan: Plan) -> alt.Chart:
 # ---------------------------------------------------------------- the live panel's copy of the monthly chart
 
 
-class ChartSpec:
-    """A chart already written as its Vega-Lite dict; `to_dict()` gives a fresh copy, as a chart's does."""
-
-    def __init__(self, spec_json: str) -> None:
-        self._json = spec_json
-
-    def to_dict(self, validate: bool = True) -> dict:  # the shape of alt.Chart.to_dict
-        return json.loads(self._json)
-
-
 def monthly_targets_spec(plan: Plan) -> ChartSpec:
     """`chart_monthly_targets(plan).to_dict()` without Altair's cost on every lever move.
 
@@ -134,28 +123,10 @@ def monthly_targets_spec(plan: Plan) -> ChartSpec:
     per language, currency and theme; each plan then only puts its rows in, under the
     dataset name Altair would give them. tests/test_rapid_growth_cadence.py holds the two equal.
     """
-    rows = _monthly_records(plan)
-    frame = json.loads(_monthly_frame_json(plan))
-    name = _dataset_name(rows)
-    frame["data"] = {"name": name}
-    frame["datasets"] = {name: rows}
-    return ChartSpec(json.dumps(frame))
+    return framed_spec(plan, chart_monthly_targets, _monthly_records(plan))
 
 
 monthly_targets_spec.__wrapped__ = chart_monthly_targets  # the chart it is (README's panel table describes that one)
-
-
-# one frame per (language, currency, theme): a handful at most
-_FRAMES: dict[tuple[str, str, str], str] = {}
-
-
-def _monthly_frame_json(plan: Plan) -> str:
-    key = (plan.language, plan.currency, str(alt.theme.active))
-    if key not in _FRAMES:
-        spec = chart_monthly_targets(plan).to_dict(validate=False)
-        spec["data"], spec["datasets"] = {}, {}
-        _FRAMES[key] = json.dumps(spec)
-    return _FRAMES[key]
 
 
 def _monthly_records(plan: Plan) -> list[dict]:
@@ -176,9 +147,3 @@ def _monthly_records(plan: Plan) -> list[dict]:
             row[c] = v
         out.append(row)
     return out
-
-
-def _dataset_name(values: list[dict]) -> str:
-    from altair.vegalite.v6.api import _dataset_name as name
-
-    return name(values)
