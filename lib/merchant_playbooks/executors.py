@@ -77,9 +77,12 @@ class _Worker:
 
 
 _WORKER: _Worker | None = None
+_STOPPING = False  # set by SIGTERM: this worker takes no further job, whatever caught the first exit
 
 
 def _on_sigterm(signum, frame) -> None:
+    global _STOPPING
+    _STOPPING = True
     raise SystemExit(143)  # unwinds through run_job: staging removed, the kernel killed
 
 
@@ -105,6 +108,9 @@ def _init_worker(cfg: WorkerConfig, parent: int) -> None:
 
 def _run_in_worker(job: Job, out: str) -> Result:
     assert _WORKER is not None
+    if _STOPPING:  # told to stop while a job ran, and the job swallowed the exit: start nothing new
+        _WORKER.close()
+        os._exit(143)
     cfg = _WORKER.cfg
     try:
         return run_job(job, out, cfg.notebook_dir, cfg.timeout, kernels=_WORKER.pool)
@@ -135,6 +141,7 @@ class LocalExecutor:
             pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(queue))), mp_context=ctx,
                                        initializer=_init_worker, initargs=(self.cfg, os.getpid()))
             futures: dict[Future, Job] = {}
+            reported: set[Future] = set()
             try:
                 futures = {pool.submit(_run_in_worker, job, str(out)): job for job in queue}
                 queue = []
@@ -143,6 +150,7 @@ class LocalExecutor:
                     done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                     for fut in done:
                         job = futures[fut]
+                        reported.add(fut)
                         try:
                             on_result(fut.result())
                         except BrokenProcessPool:
@@ -156,6 +164,14 @@ class LocalExecutor:
                 pool.shutdown(wait=True)
             except BaseException:  # Ctrl-C, SIGTERM: stop the workers, leave finished outputs as they are
                 _stop_pool(pool)
+                # jobs that finished while the batch was stopping have their outputs in place: record them,
+                # so the summary lists every output on disk (and a resume skips them)
+                for fut in futures:
+                    if fut in reported or not fut.done() or fut.cancelled() or fut.exception() is not None:
+                        continue
+                    result = fut.result()
+                    if result.status == "ok":
+                        on_result(result)
                 raise
 
 
