@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
+from .csvfile import read_csv_cells
 from .errors import DataFileError
 from .loading import display_path
 from .plan import Plan, jsonable
@@ -169,23 +170,8 @@ def read_actuals(path: Path | str, metrics: tuple[str, ...], start: date, end: d
     """Read and check a daily actuals CSV; raise `DataFileError` naming each bad line and column."""
     path = Path(path)
     source = source or str(path)
-    if path.is_dir():
-        raise DataFileError(source, ["is a folder, expected a CSV file"])
-    if not path.is_file():
-        raise DataFileError(source, ["file not found (actuals: names it relative to the params file)"])
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
-    except UnicodeDecodeError:
-        raise DataFileError(source, ["is not UTF-8 text; save it as CSV UTF-8"]) from None
-    except pd.errors.EmptyDataError:
-        raise DataFileError(source, [f"is empty; expected a header line: date,{','.join(metrics)}"]) from None
-    except pd.errors.ParserError as exc:
-        raise DataFileError(source, [f"is not a readable CSV file: {str(exc).strip()}"]) from None
-    except OSError as exc:  # no permission, a file on a drive that went away
-        raise DataFileError(source, [f"cannot be read: {exc.strerror}"]) from None
-    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
-        extra = "line 1: the rows have one value more than the header (a trailing comma, or a column without a name)"
-        raise DataFileError(source, [extra])
+    raw = read_csv_cells(path, source, header=f"date,{','.join(metrics)}",
+                         not_found="file not found (actuals: names it relative to the params file)")
     return check_actuals(raw, metrics, start, end, source)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..csvfile import read_csv_cells
 from ..errors import DataFileError
 from ..schema import PositiveRange
 
@@ -85,24 +86,9 @@ def read_orders(path: Path | str, source: str | None = None) -> OrderHistory:
     """Read and check an orders CSV; raise `DataFileError` naming each bad row and column."""
     path = Path(path)
     source = source or str(path)
-    if not path.exists():
-        raise DataFileError(source, [("file not found (membership_community.orders_file names it, relative to the "
-                                      "params file)")])
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
-    except UnicodeDecodeError:
-        raise DataFileError(source, ["is not UTF-8 text; save it as CSV UTF-8"]) from None
-    except pd.errors.EmptyDataError:
-        raise DataFileError(source, ["is empty; expected a header line: customer_id,order_date,amount"]) from None
-    except pd.errors.ParserError as exc:
-        raise DataFileError(source, [f"is not a readable CSV file: {exc}"]) from None
-    except IsADirectoryError:
-        raise DataFileError(source, ["is a folder, expected a CSV file"]) from None
-    except OSError as exc:
-        raise DataFileError(source, [f"cannot be read: {exc.strerror}"]) from None
-    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
-        raise DataFileError(source, ["line 1: the rows have one value more than the header (a trailing comma, "
-                                     + "or a column without a name)"])
+    raw = read_csv_cells(path, source, header="customer_id,order_date,amount",
+                         not_found="file not found (membership_community.orders_file names it, relative to the "
+                                   "params file)")
     return check_orders(raw, source)
 
 

@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from ..csvfile import read_csv_cells
 from ..errors import DataFileError
 
 REQUIRED = ("sku", "name", "category", "price", "cost", "monthly_sales", "dwell_time", "click_through",
@@ -64,23 +65,8 @@ def _read_cached(path: str, _mtime_ns: int, _size: int, shown: str | None) -> pd
 
 def _read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
     shown = shown or str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except FileNotFoundError:
-        raise DataFileError(shown, ["file not found (catalogue is relative to the params file)"]) from None
-    except UnicodeDecodeError:
-        raise DataFileError(shown, ["is not UTF-8 text; save it as CSV UTF-8"]) from None
-    except pd.errors.EmptyDataError:
-        raise DataFileError(shown, [f"is empty; expected a header line: {','.join(REQUIRED)}"]) from None
-    except pd.errors.ParserError as exc:
-        raise DataFileError(shown, [f"is not a readable CSV: {str(exc).strip()}"]) from None
-    except IsADirectoryError:
-        raise DataFileError(shown, ["is a folder, expected a CSV file"]) from None
-    except OSError as exc:
-        raise DataFileError(shown, [f"cannot be read: {exc.strerror}"]) from None
-    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
-        raise DataFileError(shown, ["row 1: the rows have one value more than the header (a trailing comma, "
-                                    + "or a column without a name)"])
+    raw = read_csv_cells(path, shown, header=",".join(REQUIRED), first_line="row 1",
+                         not_found="file not found (catalogue is relative to the params file)")
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
