@@ -39,6 +39,10 @@ def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False) -> str:
         return i18n.number(float(value), 2)
     if kind == "date" and isinstance(value, date):
         return i18n.short_day(value, plan.language)
+    if kind == "yesno":  # a table keeps booleans; the merchant reads yes / no
+        return i18n.t("common.answer.yes" if value else "common.answer.no", plan.language)
+    if kind.startswith("key:"):  # a table keeps a choice's key; the catalogue `<prefix>.<key>` names it
+        return i18n.t(f"{kind[4:]}.{value}", plan.language)
     if isinstance(value, Decimal):
         return i18n.number(float(value), 2)
     return str(value)

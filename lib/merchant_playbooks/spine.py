@@ -1,0 +1,38 @@
+"""The shared spine: a playbook's figures and words put together into one `Plan`, with the
+sections every playbook shares (platform rules, the review against actuals) added once here.
+
+    plan = assemble(PLAYBOOK, params)
+
+A playbook declares only what is its own (its figures and its words); it cannot forget a
+shared section, because no playbook adds one itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .compliance import compliance_section
+from .figures import Figures, Words
+from .plan import Kpi, Plan, new_plan
+
+
+def assemble(playbook: Any, params: Any) -> Plan:
+    """The plan for validated `params` of `playbook` (a `playbook.Playbook`)."""
+    figures: Figures = playbook.figures(params)
+    words: Words = playbook.words(figures, params)
+    plan = new_plan(params, words.title, figures.start, figures.end, figures.seed, figures.simulations)
+    plan.kpis = {key: Kpi(key, words.kpi_labels[key], f.band, f.kind) for key, f in figures.kpis.items()}
+    plan.headline = figures.headline
+    plan.timeline = figures.timeline
+    plan.tables = dict(figures.tables)
+    plan.data = dict(figures.data)
+    plan.model = figures.model
+    plan.sections = dict(words.sections)
+    # -- platform rules: every mechanic and channel the plan uses (after plan.data, which it extends)
+    compliance_section(plan, playbook.uses(params.section, figures), playbook.group_sizes(params.section))
+    # -- review after the event: plan vs actual, ranges for the next plan (only with actuals:)
+    if playbook.review is not None and getattr(params.section, "actuals", None):
+        from .review import add_review
+
+        add_review(plan, playbook.review()(plan, params), params.data_path(params.section.actuals))
+    return plan
