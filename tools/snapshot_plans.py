@@ -29,9 +29,7 @@ def numeric_leaves(value, path: str = "") -> dict[str, float]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             out.update(numeric_leaves(v, f"{path}.{i}"))
-    elif isinstance(value, bool):
-        out[path] = float(value)
-    elif isinstance(value, int | float):
+    elif isinstance(value, int | float):  # bool included (True → 1.0)
         out[path] = float(value)
     return out
 
