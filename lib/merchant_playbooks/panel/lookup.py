@@ -38,9 +38,9 @@ def load_spec(playbook: str) -> PanelSpec | None:
 
 def section_model(playbook: str) -> type:
     """The pydantic model of the playbook's params section."""
-    declared = registry.get(playbook)
-    loader = getattr(declared, "section_model", None)  # TRANSITION (issue 16): the old PlaybookSpec's method
-    return (loader or declared.section)()
+    if hasattr(registry, "section_model"):
+        return registry.section_model(playbook)
+    return registry.get(playbook).section_model()  # TRANSITION (issue 16): the old PlaybookSpec's method
 
 
 def plan_builder(playbook: str) -> Callable[[Any], Any]:
