@@ -20,8 +20,8 @@ from .csvfile import read_csv_cells
 from .errors import DataFileError
 
 MAX_LISTED = 20  # problems (or flagged days) listed one by one before "and N more"
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # fullmatch: "$" would let a final newline through
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _dates(column: pd.Series, problems: list[tuple[int, str]]) -> list[date | No
             problems.append((i, f"line {_line(i)}: date is empty; every row is one day (YYYY-MM-DD)"))
         else:
             try:
-                if not _ISO_DAY.match(text):
+                if not _ISO_DAY.fullmatch(text):
                     raise ValueError
                 day = date.fromisoformat(text)
             except ValueError:
@@ -86,7 +86,7 @@ def _numbers(column: str, cells: pd.Series, problems: list[tuple[int, str]]) -> 
         if not text:
             values.append(math.nan)  # not reported that day: allowed
             continue
-        plain = text.replace(",", "") if _THOUSANDS.match(text) else text
+        plain = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
         try:
             number = float(plain)
             if not math.isfinite(number):
