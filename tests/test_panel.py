@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
 import shutil
+import stat
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -199,6 +202,65 @@ def test_reset_returns_to_the_file_values(params_file):
     update = x.reset()
     assert x.values["helpers_needed"] == 8 and x.values["product"] == "Bamboo storage basket set"
     assert "8 friends" in update.rules_html
+
+
+def test_save_writes_through_a_symlink_to_its_target_and_keeps_its_mode(params_file, tmp_path):
+    """Issue 24 (6): a link stays a link, the real file is updated, 0600 stays 0600, no temp file left."""
+    real = params_file
+    real.chmod(0o600)
+    links = tmp_path / "links"
+    links.mkdir()
+    link = links / "bloom.yaml"
+    link.symlink_to(real)
+    x = explorer(link)
+    x.set("helpers_needed", 12)
+    assert x.save() == ["helpers_needed"]
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert "  helpers_needed: 12\n" in real.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert [p.name for p in real.parent.iterdir()] == ["bloom.yaml"]
+    assert [p.name for p in links.iterdir()] == ["bloom.yaml"]
+    assert load_params(link).sections[PB].helpers_needed == 12
+
+
+def test_save_never_writes_through_a_planted_temp_name(params_file, tmp_path):
+    """The temp file is made exclusively under a random name: a link planted at the old
+    predictable name (`.bloom.yaml.<pid>.tmp`) is neither followed nor removed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    planted = params_file.with_name(f".{params_file.name}.{os.getpid()}.tmp")
+    planted.symlink_to(victim)
+    x = explorer(params_file)
+    x.set("helpers_needed", 11)
+    assert x.save() == ["helpers_needed"]
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert planted.is_symlink() and "helpers_needed: 11\n" in params_file.read_text(encoding="utf-8")
+    assert sorted(p.name for p in params_file.parent.iterdir()) == sorted([params_file.name, planted.name])
+
+
+def test_a_refused_or_failed_save_leaves_the_file_whole(params_file, monkeypatch):
+    """A check that refuses the new text, or a write error (a full disk), leaves the file as it was."""
+    before = params_file.read_text(encoding="utf-8")
+    params_file.chmod(0o640)
+
+    def refuse(tmp: Path) -> None:
+        assert tmp.parent == params_file.parent and stat.S_IMODE(tmp.stat().st_mode) == 0o640
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        panel.replace_text(params_file, "half", check=refuse)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    x = explorer(params_file)
+    x.set("helpers_needed", 13)
+    with pytest.raises(OSError, match="No space"):
+        x.save()
+    assert params_file.read_text(encoding="utf-8") == before
+    assert stat.S_IMODE(params_file.stat().st_mode) == 0o640
+    assert [p.name for p in params_file.parent.iterdir()] == [params_file.name]
 
 
 def test_update_yaml_keeps_chinese_text_and_comments():

@@ -1,6 +1,8 @@
-"""The review in the merchant's language: the `review` section and the params block for the next campaign.
+"""The review in the merchant's language: the `review` section, the metrics' names and the
+params block for the next campaign.
 
-Words only: every number comes from the `Review` that `review.build_review` computed.
+Words only: every number comes from the `Review` that `review_compare.build_review` computed.
+This module reads the review's data; nothing in the review's numbers imports it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,25 @@ import pandas as pd
 
 from . import i18n
 from .plan import Callout, Code, Para, Plan, Section, Table
-from .review import CHECKLIST, MAX_LISTED, NS, Review, ReviewSpec, label, pivot
+from .review_actuals import MAX_LISTED
+from .review_compare import Review
+from .review_rates import RateEstimate, pivot
+from .review_spec import CHECKLIST, NS, ReviewSpec
+
+
+def label(plan: Plan, metric: str) -> str:
+    """A metric's name in the merchant's language: `review.metric.<playbook>.<name>` when the KPI's own label
+    does not fit a day-by-day review (e.g. "Sales over the year"), else the plan's KPI label, else
+    `review.metric.<name>`."""
+    own = f"{NS}.metric.{plan.playbook}.{metric}"
+    if i18n.has(own, plan.language):
+        return i18n.t(own, plan.language)
+    k = plan.kpis.get(metric)
+    if k:
+        return k.label
+    key = f"{NS}.metric.{metric}"
+    return i18n.t(key, plan.language) if i18n.has(key, plan.language) else metric.replace("_", " ")
+
 
 # ------------------------------------------------------------------ the next campaign's params
 
@@ -194,19 +214,17 @@ def _period_rows(review: Review, f: _Fmt) -> pd.DataFrame:
     return pd.DataFrame([*rows, total, plan_row])
 
 
-def review_section(plan: Plan, review: Review) -> Section:
-    """The `review` section in the merchant's language."""
-    spec, f = review.spec, _Fmt(plan, review.spec)
-    lang = plan.language
+def _notes(review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> list[Any]:
+    """The section's opening: which file and days, the goal, missing days and columns, days off plan."""
     blocks: list[Any] = []
     reported, planned = review.reported_days, review.planned_days
     blocks.append(Para(f.t("intro", file=Path(review.actuals.source).name, reported=len(reported),
-                           days=len(planned), dates=i18n.day_range(review.start, review.end, lang))))
+                           days=len(planned), dates=i18n.day_range(review.start, review.end, f.lang))))
     if review.goal:
         blocks.append(Callout(_goal_text(review, f), "info" if review.goal["met"] else "warning"))
     if review.missing_days:
         blocks.append(Callout(f.t("missing_days", n=len(review.missing_days), days=f.days(review.missing_days))))
-    absent = [m.key for m in spec.metrics if m.key not in review.metrics]
+    absent = [m.key for m in review.spec.metrics if m.key not in review.metrics]
     if review.actuals.unknown_columns or absent:
         text = f.t("columns.unknown", columns=", ".join(review.actuals.unknown_columns)) \
             if review.actuals.unknown_columns else ""
@@ -216,14 +234,16 @@ def review_section(plan: Plan, review: Review) -> Section:
     if review.actuals.outside:
         blocks.append(Callout(f.t("outside_rows", n=len(review.actuals.outside),
                                   days=f.days(list(review.actuals.outside)))))
-    flags = _flag_summary(review, f)
     if flags:
         listed = f.t("sep").join(f.t("day_item", day=f.day(d), items=text) for d, text in flags[:MAX_LISTED])
         blocks.append(Callout(f.t("flagged", n=len(flags), days=listed), "warning"))
     elif reported:
         blocks.append(Para(f.t("none_flagged")))
+    return blocks
 
-    # -- variance per KPI
+
+def _kpi_table(plan: Plan, review: Review, f: _Fmt) -> Table:
+    """The variance per KPI."""
     k = review.kpis.copy()
     k["kpi"] = [f.label(m) for m in k["metric"]]
     k["plan_text"] = [f"{f.value(mid, m)} ({f.value(lo, m)} – {f.value(hi, m)})" for mid, lo, hi, m in
@@ -235,42 +255,51 @@ def review_section(plan: Plan, review: Review) -> Section:
     k["days_outside"] = [f.t("table.days_outside_cell", below=b, above=a) if a or b else "0"
                          for b, a in zip(k["days_below"], k["days_above"], strict=True)]
     plan.tables["review_kpis"] = k
-    blocks.append(Table("review_kpis", f.t("table.kpis_caption"), labels=(
-        ("kpi", i18n.t("common.kpi.name", lang)), ("plan_text", f.t("table.plan")),
+    return Table("review_kpis", f.t("table.kpis_caption"), labels=(
+        ("kpi", i18n.t("common.kpi.name", f.lang)), ("plan_text", f.t("table.plan")),
         ("actual_text", f.t("table.actual")), ("difference", f.t("table.difference")),
-        ("result", f.t("table.result")), ("days_outside", f.t("table.days_outside_header")))))
+        ("result", f.t("table.result")), ("days_outside", f.t("table.days_outside_header"))))
 
-    # -- day by day
-    days = _period_rows(review, f)
-    plan.tables["review_daily"] = days
+
+def _daily_table(plan: Plan, review: Review, f: _Fmt) -> Table:
+    """Day by day (or week, month)."""
+    spec = review.spec
+    plan.tables["review_daily"] = _period_rows(review, f)
     labels = [("date", f.t(f"table.period_{spec.period}"))]
     labels += [(m, f.label(m)) for m in review.metrics]
     labels.append(("note", f.t("table.note")))
     formats = [("date", "date" if spec.period == "day" else "text")]
     formats += [(m, "money" if spec.metric(m).kind == "money" else "count") for m in review.metrics]
-    blocks.append(Table("review_daily", f.t(f"table.daily_caption_{spec.period}"), labels=tuple(labels),
-                        formats=tuple(formats)))
+    return Table("review_daily", f.t(f"table.daily_caption_{spec.period}"), labels=tuple(labels),
+                 formats=tuple(formats))
 
-    # -- cost per result
-    if review.cost:
-        c, m = review.cost, review.cost["metric"]
-        rows = [
-            {"item": f.t("cost.cost"), "planned": f.money(c["planned_cost"]), "actual": f.money(c["actual_cost"]),
-             "difference": f.signed(c["actual_cost"] - c["planned_cost"], money=True)},
-            {"item": f.label(m), "planned": f.value(c["planned_results"], m),
-             "actual": f.value(c["actual_results"], m),
-             "difference": f.signed(c["actual_results"] - c["planned_results"], m)},
-            {"item": f.t("cost.per_result", metric=f.inner(m)), "planned": f.money(c["planned_per_result"]),
-             "actual": f.money(c["actual_per_result"]),
-             "difference": f.signed(c["actual_per_result"] - c["planned_per_result"], money=True)},
-        ]
-        plan.tables["review_cost"] = pd.DataFrame(rows)
-        blocks.append(Table("review_cost", f.t("cost.caption"), labels=(
-            ("item", f.t("cost.item")), ("planned", f.t("cost.planned")), ("actual", f.t("table.actual")),
-            ("difference", f.t("table.difference")))))
 
-    # -- the review checklist
-    answers: dict[str, str] = {item: _checklist_answer(review, f, ms) for item, ms in spec.checklist.items()}
+def _cost_table(plan: Plan, review: Review, f: _Fmt) -> Table:
+    """The cost per result, planned and actual."""
+    c, m = review.cost, review.cost["metric"]
+    rows = [
+        {"item": f.t("cost.cost"), "planned": f.money(c["planned_cost"]), "actual": f.money(c["actual_cost"]),
+         "difference": f.signed(c["actual_cost"] - c["planned_cost"], money=True)},
+        {"item": f.label(m), "planned": f.value(c["planned_results"], m),
+         "actual": f.value(c["actual_results"], m),
+         "difference": f.signed(c["actual_results"] - c["planned_results"], m)},
+        {"item": f.t("cost.per_result", metric=f.inner(m)), "planned": f.money(c["planned_per_result"]),
+         "actual": f.money(c["actual_per_result"]),
+         "difference": f.signed(c["actual_per_result"] - c["planned_per_result"], money=True)},
+    ]
+    plan.tables["review_cost"] = pd.DataFrame(rows)
+    return Table("review_cost", f.t("cost.caption"), labels=(
+        ("item", f.t("cost.item")), ("planned", f.t("cost.planned")), ("actual", f.t("table.actual")),
+        ("difference", f.t("table.difference"))))
+
+
+def _rate_name(r: RateEstimate, f: _Fmt) -> str:
+    return f.t(f"rate.{r.name}") if i18n.has(f"{NS}.rate.{r.name}", f.lang) else r.name
+
+
+def _checklist_table(plan: Plan, review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> Table:
+    """The review checklist: what the data answers for each item, and what to discuss."""
+    answers: dict[str, str] = {item: _checklist_answer(review, f, ms) for item, ms in review.spec.checklist.items()}
     if review.goal:
         answers["goal"] = _goal_text(review, f)
     unexpected = [f.t("day_item", day=f.day(d), items=text) for d, text in flags[:8]]
@@ -280,41 +309,56 @@ def review_section(plan: Plan, review: Review) -> Section:
     moved = [r for r in review.rates if r.outside_plan]
     if moved:
         answers["next"] = f.t("sep").join(
-            f.t("check.next_rate", rate=f.t(f"rate.{r.name}") if i18n.has(f"{NS}.rate.{r.name}", lang) else r.name,
-                low=_num(r.low), high=_num(r.high), planned=f.range(r.planned.low, r.planned.high)) for r in moved)
+            f.t("check.next_rate", rate=_rate_name(r, f), low=_num(r.low), high=_num(r.high),
+                planned=f.range(r.planned.low, r.planned.high)) for r in moved)
     elif any(r.estimated for r in review.rates):
         answers["next"] = f.t("check.next_held")
     plan.tables["review_checklist"] = pd.DataFrame(
         [{"item": f.t(f"check.item.{i}"), "from_data": answers.get(i, "—"), "to_discuss": f.t(f"check.ask.{i}")}
          for i in CHECKLIST])
-    blocks.append(Table("review_checklist", f.t("check.caption"), labels=(
+    return Table("review_checklist", f.t("check.caption"), labels=(
         ("item", f.t("check.item_header")), ("from_data", f.t("check.from_data")),
-        ("to_discuss", f.t("check.to_discuss")))))
+        ("to_discuss", f.t("check.to_discuss"))))
 
-    # -- learn: ranges for the next campaign
+
+def _learn_blocks(plan: Plan, review: Review, f: _Fmt) -> list[Any]:
+    """Learn: the re-estimated ranges for the next campaign, and the params lines to paste."""
+    spec = review.spec
+    rows = []
+    for r in review.rates:
+        base = spec.metric(r.metric).base
+        basis = f.t("learn.per", metric=f.label(r.metric), base=f.base(base)) \
+            if base else f.t("learn.vs_plan", metric=f.label(r.metric))
+        rows.append({"rate": _rate_name(r, f), "name": r.name, "basis": basis,
+                     "planned": f.range(r.planned.low, r.planned.high),
+                     "change": f.pct(r.change) if r.estimated else "—",
+                     "next": f.range(r.low, r.high) if r.estimated else f.t("learn.kept"),
+                     "days": r.days, "planned_low": r.planned.low, "planned_high": r.planned.high,
+                     "estimate": r.estimate, "next_low": r.low, "next_high": r.high})
+    plan.tables["review_rates"] = pd.DataFrame(rows)
+    blocks: list[Any] = [Para(f.t("learn.intro")), Table("review_rates", f.t("learn.caption"), labels=(
+        ("rate", f.t("learn.rate")), ("basis", f.t("learn.basis")), ("planned", f.t("learn.planned")),
+        ("change", f.t("learn.change")), ("next", f.t("learn.next")), ("days", f.t("learn.days"))),
+        formats=(("days", "count"),))]
+    if any(r.estimated for r in review.rates):
+        blocks.append(Code(next_params_yaml(review, f.lang), note=f.t("learn.paste", section=spec.section.split(".")[0]),
+                           consultant=True))
+    kept = [name for name in spec.ranges if name not in {r.name for r in review.rates if r.estimated}]
+    if kept:
+        blocks.append(Para(f.t("learn.unchanged", names=", ".join(kept))))
+    return blocks
+
+
+def review_section(plan: Plan, review: Review) -> Section:
+    """The `review` section in the merchant's language (and the tables it shows, into `plan.tables`)."""
+    f = _Fmt(plan, review.spec)
+    flags = _flag_summary(review, f)
+    blocks = _notes(review, f, flags)
+    blocks.append(_kpi_table(plan, review, f))
+    blocks.append(_daily_table(plan, review, f))
+    if review.cost:
+        blocks.append(_cost_table(plan, review, f))
+    blocks.append(_checklist_table(plan, review, f, flags))
     if review.rates:
-        rows = []
-        for r in review.rates:
-            label = f.t(f"rate.{r.name}") if i18n.has(f"{NS}.rate.{r.name}", lang) else r.name
-            base = spec.metric(r.metric).base
-            basis = f.t("learn.per", metric=f.label(r.metric), base=f.base(base)) \
-                if base else f.t("learn.vs_plan", metric=f.label(r.metric))
-            rows.append({"rate": label, "name": r.name, "basis": basis,
-                         "planned": f.range(r.planned.low, r.planned.high),
-                         "change": f.pct(r.change) if r.estimated else "—",
-                         "next": f.range(r.low, r.high) if r.estimated else f.t("learn.kept"),
-                         "days": r.days, "planned_low": r.planned.low, "planned_high": r.planned.high,
-                         "estimate": r.estimate, "next_low": r.low, "next_high": r.high})
-        plan.tables["review_rates"] = pd.DataFrame(rows)
-        blocks.append(Para(f.t("learn.intro")))
-        blocks.append(Table("review_rates", f.t("learn.caption"), labels=(
-            ("rate", f.t("learn.rate")), ("basis", f.t("learn.basis")), ("planned", f.t("learn.planned")),
-            ("change", f.t("learn.change")), ("next", f.t("learn.next")), ("days", f.t("learn.days"))),
-            formats=(("days", "count"),)))
-        if any(r.estimated for r in review.rates):
-            blocks.append(Code(next_params_yaml(review, lang), note=f.t("learn.paste", section=spec.section.split(".")[0]),
-                               consultant=True))
-        kept = [name for name in spec.ranges if name not in {r.name for r in review.rates if r.estimated}]
-        if kept:
-            blocks.append(Para(f.t("learn.unchanged", names=", ".join(kept))))
-    return Section(NS, i18n.t("common.section.review", lang), blocks)
+        blocks += _learn_blocks(plan, review, f)
+    return Section(NS, i18n.t("common.section.review", plan.language), blocks)
