@@ -19,13 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import PLAYBOOK_NAMES
+from . import registry
 from .diagnosis import Diagnosis, diagnose
 from .errors import ParamsError, Problem
-from .registry import PLAYBOOKS
 from .schema import MerchantSection, StrictModel
 
-TOP_LEVEL_KEYS = ("merchant", "playbooks", *PLAYBOOK_NAMES)
+TOP_LEVEL_KEYS = ("merchant", "playbooks", *registry.names())
 
 
 @dataclass(frozen=True)
@@ -365,18 +364,19 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
                                            _line_of(data, ("merchant",)))
         problems += found
 
+    names = registry.names()
     listed: list[str] = []
     if "playbooks" in data and data["playbooks"] is not None:
         value = raw["playbooks"]
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list):
-            problems.append(Problem("playbooks", f"must be a list of playbook names ({', '.join(PLAYBOOK_NAMES)})",
+            problems.append(Problem("playbooks", f"must be a list of playbook names ({', '.join(names)})",
                                     value, True, _line_of(data, ("playbooks",))))
             items = []
         for i, item in enumerate(items):
-            if item not in PLAYBOOK_NAMES:
-                close = difflib.get_close_matches(str(item), PLAYBOOK_NAMES, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(PLAYBOOK_NAMES)}"
+            if item not in names:
+                close = difflib.get_close_matches(str(item), names, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(names)}"
                 problems.append(Problem(f"playbooks[{i}]", f"is not a playbook; {hint}", item, True,
                                         _line_of(data, ("playbooks", i))))
             elif item not in listed:
@@ -385,14 +385,14 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
     diagnosis = diagnose(merchant) if merchant else None
     if not listed and "playbooks" not in data:
         # No list: the sections the consultant wrote say what to run; with none, the diagnosed stage's playbook.
-        listed = [name for name in PLAYBOOK_NAMES if name in data]
+        listed = [name for name in names if name in data]
         if not listed and diagnosis:
             listed = [diagnosis.playbook]
 
     sections: dict[str, Any] = {}
-    for name in PLAYBOOK_NAMES:
+    for name in names:
         if name in data or name in listed:
-            model = PLAYBOOKS[name].section_model()
+            model = registry.section_model(name)
             obj, found = validate_section(model, raw.get(name), name, data.get(name), _line_of(data, (name,)))
             problems += found
             if obj is not None:
@@ -423,7 +423,7 @@ def data_file_problems(mp: MerchantParams) -> list[Problem]:
     tree = read_yaml(mp.path, mp.source) if mp.path else {}
     problems = []
     for name, section in mp.sections.items():
-        for field_name in PLAYBOOKS[name].data_files:
+        for field_name in registry.get(name).data_files:
             value = getattr(section, field_name, None)
             if not value:
                 continue

@@ -223,6 +223,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def new_plan(params: Any, title: str, start: date, end: date, seed: int, simulations: int) -> Plan:
     """A plan with the parts every playbook shares filled in from validated params."""
+    from .diagnosis_text import text
     from .loading import merchant_slug
 
     m = params.merchant
@@ -236,7 +237,7 @@ def new_plan(params: Any, title: str, start: date, end: date, seed: int, simulat
         currency=m.currency,
         start=start,
         end=end,
-        diagnosis=params.diagnosis.text(m.language),
+        diagnosis=text(params.diagnosis, m.language),
         stage=params.diagnosis.stage,
         source=source,
         seed=seed,

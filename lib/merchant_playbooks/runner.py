@@ -20,10 +20,10 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import registry
 from .errors import ParamsError, Problem
 from .loading import MerchantParams, display_path, load_params
 from .outputs import atomic_write_text, data_files, fingerprint
-from .registry import NOTEBOOK_DIR, PLAYBOOKS
 
 STAGING = ".staging"
 SUFFIXES = {"notebook": ".ipynb", "html": ".html", "plan": ".plan.json", "xlsx": ".xlsx"}
@@ -116,8 +116,7 @@ def plan_jobs(
         for name in mp.playbooks:
             if only and name not in only:
                 continue
-            spec = PLAYBOOKS[name]
-            nb = spec.notebook(notebook_dir)
+            nb = registry.notebook(name, notebook_dir)
             raw = {"merchant": mp.raw["merchant"], "playbooks": list(mp.playbooks),
                    name: mp.raw.get(name) or {}}
             files_used = data_files(raw[name], mp.base_dir)
@@ -154,7 +153,7 @@ def run_job(job: Job, out: str | Path, notebook_dir: str | Path | None = None, t
     failing notebook is kept as `<playbook>.failed.ipynb` beside the outputs.
     """
     out = Path(out).resolve()
-    notebook = PLAYBOOKS[job.playbook].notebook(Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR)
+    notebook = registry.notebook(job.playbook, Path(notebook_dir) if notebook_dir else None)
     staging = new_staging(out, job)
     try:
         result = execute(job, notebook, staging, timeout, kernels)
