@@ -7,16 +7,17 @@ stable operation → membership and community. The source gives no numeric
 thresholds; the ones below are ours, chosen so the sources' cases land in the
 stage the article puts them in, and are named here so a consultant can see them.
 
-Numbers only: a diagnosis is a stage, the playbook declared for it (`registry.for_stage`)
+Numbers only: a diagnosis is a stage, the playbook declared for it (`playbook_for`: the
+loader passes `registry.for_stage`)
 and its reasons as message keys with raw values; `diagnosis_text.py` says it in words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import registry
 from .schema import MerchantSection
 
 # Fewer followers than a shop's own staff and friends can bring in one day:
@@ -49,8 +50,9 @@ class Diagnosis:
     reasons: tuple[Reason, ...]
 
 
-def diagnose(m: MerchantSection) -> Diagnosis:
-    """Place a merchant in one of the four stages from its `merchant:` block.
+def diagnose(m: MerchantSection, playbook_for: Callable[[str], str]) -> Diagnosis:
+    """Place a merchant in one of the four stages from its `merchant:` block; `playbook_for(stage)`
+    names the playbook that serves it.
 
     Order matters: no audience first; then a settled business (long trading, many
     repeat buyers, flat growth) — even with a small online following, like the
@@ -62,7 +64,7 @@ def diagnose(m: MerchantSection) -> Diagnosis:
         if budget < ZERO_BUDGET_MAX:
             reasons.append(Reason("no_budget", {"budget": budget, "limit": ZERO_BUDGET_MAX}))
         reasons.append(Reason("traffic_first"))
-        return Diagnosis("zero", registry.for_stage("zero"), tuple(reasons))
+        return Diagnosis("zero", playbook_for("zero"), tuple(reasons))
     stable = (
         m.months_trading >= STABLE_MONTHS_MIN
         and m.repeat_rate >= STABLE_REPEAT_MIN
@@ -71,7 +73,7 @@ def diagnose(m: MerchantSection) -> Diagnosis:
     if stable:
         return Diagnosis(
             "stable",
-            registry.for_stage("stable"),
+            playbook_for("stable"),
             (
                 Reason(
                     "settled",
@@ -87,12 +89,12 @@ def diagnose(m: MerchantSection) -> Diagnosis:
     if fans < FEW_FANS_MAX:
         return Diagnosis(
             "few_fans",
-            registry.for_stage("few_fans"),
+            playbook_for("few_fans"),
             (Reason("some_followers", {"fans": fans, "limit": FEW_FANS_MAX}), Reason("activate_and_pull")),
         )
     return Diagnosis(
         "growing",
-        registry.for_stage("growing"),
+        playbook_for("growing"),
         (
             Reason("growing_audience", {"fans": fans, "growth": m.growth_rate}),
             Reason("regular_cadence"),

@@ -43,7 +43,12 @@ class PlaybookParams:
 
     @property
     def diagnosis(self) -> Diagnosis:
-        return diagnose(self.merchant)
+        return diagnose(self.merchant, registry.for_stage)
+
+    @property
+    def slug(self) -> str:
+        """The merchant's output folder (see `merchant_slug`)."""
+        return merchant_slug(self.merchant, Path(self.source) if not self.source.startswith("<") else None)
 
     def data_path(self, relative: str | Path) -> Path:
         """A data file named in the params, resolved against the params file's folder."""
@@ -382,7 +387,7 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
             elif item not in listed:
                 listed.append(item)
 
-    diagnosis = diagnose(merchant) if merchant else None
+    diagnosis = diagnose(merchant, registry.for_stage) if merchant else None
     if not listed and "playbooks" not in data:
         # No list: the sections the consultant wrote say what to run; with none, the diagnosed stage's playbook.
         listed = [name for name in names if name in data]

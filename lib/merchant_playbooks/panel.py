@@ -34,6 +34,7 @@ Batch runs (papermill, nbval, `playbooks run`) never build a widget: see `batch_
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import itertools
 import json
@@ -298,14 +299,14 @@ class Explorer:
 
     def __init__(self, params: PlaybookParams, spec: PanelSpec, params_file: Path | None = None,
                  plan: Plan | None = None) -> None:
-        from .registry import get
+        from . import registry
 
         self.params = params
         self.spec = spec
         self.playbook = params.playbook
         self.lang = params.lang
-        self.section_model = get(self.playbook).section_model()
-        self._build_plan = get(self.playbook).build_plan
+        self.section_model = registry.section_model(self.playbook)
+        self._build_plan = functools.partial(registry.build_plan, self.playbook)
         self.controls = [resolve(lever, self.section_model) for lever in spec.levers]
         self.file = params_file
         self.values: dict[str, Any] = {c.path: self._typed(params, c) for c in self.controls}

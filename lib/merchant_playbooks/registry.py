@@ -131,6 +131,13 @@ def notebook(name: str, notebook_dir: Path | None = None) -> Path:
     return declared or NOTEBOOK_DIR / f"{name}.ipynb"
 
 
+def title(name: str, lang: str) -> str:
+    """The playbook's name in the merchant's language: its own catalogue's `playbook_title`, else the
+    shared `common.playbook.<name>` (where the four first playbooks keep theirs)."""
+    own = f"{name}.playbook_title"
+    return i18n.t(own, lang) if i18n.has(own, lang) else i18n.t(f"common.playbook.{name}", lang)
+
+
 def preloads() -> list[str]:
     """What a batch kernel imports ahead for every playbook: each declaration's `preload`."""
     return [module for pb in _declarations().values() for module in pb.preload]

@@ -84,8 +84,6 @@ def plan_jobs(
     files: list[Path], out: Path, only: list[str] | None = None, notebook_dir: Path | None = None
 ) -> tuple[list[Job], list[Result], dict[str, MerchantParams]]:
     """Validate every file (no kernel yet) and list the jobs; invalid files become failed results."""
-    from . import i18n
-
     jobs: list[Job] = []
     failed: list[Result] = []
     loaded: dict[str, MerchantParams] = {}
@@ -120,7 +118,7 @@ def plan_jobs(
             raw = {"merchant": mp.raw["merchant"], "playbooks": list(mp.playbooks),
                    name: mp.raw.get(name) or {}}
             files_used = data_files(raw[name], mp.base_dir)
-            title = i18n.t(f"common.playbook.{name}", mp.merchant.language)
+            title = registry.title(name, mp.merchant.language)
             jobs.append(Job(
                 params_path=str(mp.path), source=source, slug=mp.slug, merchant=mp.merchant.name, playbook=name,
                 raw=raw, lang=mp.merchant.language, title=f"{mp.merchant.name} — {title}",
