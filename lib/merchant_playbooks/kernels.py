@@ -17,6 +17,9 @@ SciPy and the playbook modules, every time. The batch hides that cost:
 Either way a `KernelPool` keeps the next kernel starting while the current
 notebook runs, retries a kernel that fails to start (e.g. `ZMQError: Address
 already in use`), and talks to kernels over IPC sockets, not TCP ports.
+
+The pool is here; the kernel server, the batch's client of it and the list of modules to
+import ahead (the shared ones and each declared playbook's `preload`) are `kernel_server.py`.
 """
 
 from __future__ import annotations
