@@ -356,10 +356,12 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
         raise ParamsError(source, [Problem("", f"contains a value of an unsupported YAML type ({exc}); "
                                                "use plain numbers, text, dates, lists and sections")]) from None
 
+    names = registry.names()  # asked now, not at import: a playbook may be installed since
+    keys = ["merchant", "playbooks", *names]  # TOP_LEVEL_KEYS as of now
     for key in data:
-        if key not in TOP_LEVEL_KEYS:
+        if key not in keys:
             line = _line_of(data, (key,))
-            problems.append(Problem(str(key), _unknown_key(str(key), list(TOP_LEVEL_KEYS)), line=line))
+            problems.append(Problem(str(key), _unknown_key(str(key), keys), line=line))
 
     merchant = None
     if "merchant" not in data:
@@ -369,7 +371,6 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
                                            _line_of(data, ("merchant",)))
         problems += found
 
-    names = registry.names()
     listed: list[str] = []
     if "playbooks" in data and data["playbooks"] is not None:
         value = raw["playbooks"]
