@@ -66,7 +66,7 @@ def _absolute_data_paths(section: object, base: Path) -> object:
 
 def sample_sections() -> tuple[list[dict], dict[str, dict]]:
     """Every valid sample merchant block, and one valid sample section per playbook that has a notebook."""
-    from merchant_playbooks import PLAYBOOK_NAMES
+    from merchant_playbooks import registry
     from merchant_playbooks.errors import ParamsError
     from merchant_playbooks.loading import load_params
 
@@ -79,7 +79,7 @@ def sample_sections() -> tuple[list[dict], dict[str, dict]]:
             continue  # a sample being rewritten by someone: use the others
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         merchants.append(data["merchant"])
-        for name in PLAYBOOK_NAMES:
+        for name in registry.names():
             if name in data and name not in sections and (NOTEBOOKS / f"{name}.ipynb").is_file():
                 sections[name] = _absolute_data_paths(data[name], path.parent)
     return merchants, sections

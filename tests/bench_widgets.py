@@ -118,9 +118,9 @@ def measure(playbook: str, repeat_warmup: int = 2) -> tuple[float, float, int] |
 
 def main() -> None:
     import merchant_playbooks.charts  # noqa: F401 - the theme and renderer, as in a notebook
-    from merchant_playbooks import PLAYBOOK_NAMES
+    from merchant_playbooks import registry
 
-    for playbook in PLAYBOOK_NAMES:
+    for playbook in registry.names():
         result = measure(playbook)
         if result is None:
             continue

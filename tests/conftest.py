@@ -12,6 +12,9 @@ PARAMS = ROOT / "params"
 PLAYBOOKS = ROOT / "playbooks"
 SAMPLES = ROOT / "data" / "samples"
 
+# a playbook package with its notebook (test_fifth_playbook.py registers it); not tests of their own
+collect_ignore = ["fixtures"]
+
 
 @pytest.fixture
 def write_params(tmp_path: Path):

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from merchant_playbooks import registry
 from merchant_playbooks.cli import main
 from merchant_playbooks.errors import DataFileError
 from merchant_playbooks.loading import load_params
-from merchant_playbooks.registry import PLAYBOOKS
 
 BASE = """\
 merchant:
@@ -463,7 +463,7 @@ def plan_error(root: Path, playbook: str, content, params_extra: str = "") -> li
                                         encoding="utf-8")
     params = load_params(root / "merchant.yaml").for_playbook(playbook)
     with pytest.raises(DataFileError) as info:
-        PLAYBOOKS[playbook].build_plan(params)
+        registry.build_plan(playbook, params)
     return str(info.value).splitlines()
 
 
@@ -638,5 +638,5 @@ def test_the_good_data_files_build_a_plan_so_each_entry_above_is_one_mistake(tmp
     good = {"orders.csv": GOOD_ORDERS, "products.csv": GOOD_PRODUCTS, "actuals.csv": GOOD_ACTUALS}[name]
     (tmp_path / "data" / name).write_text(good, encoding="utf-8")
     (tmp_path / "merchant.yaml").write_text(params, encoding="utf-8")
-    plan = PLAYBOOKS[playbook].build_plan(load_params(tmp_path / "merchant.yaml").for_playbook(playbook))
+    plan = registry.build_plan(playbook, load_params(tmp_path / "merchant.yaml").for_playbook(playbook))
     assert plan.kpis

@@ -21,13 +21,13 @@ from merchant_playbooks.compliance import (
     load_rules,
     parse_rules,
     rules_path,
-    warnings_for,
 )
 from merchant_playbooks.first_event_bargaining.compliance import uses
 from merchant_playbooks.first_event_bargaining.plan import build_plan
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.plan import Callout, write_plan_files
 from merchant_playbooks.render import section_html
+from merchant_playbooks.rule_warnings import warnings_for
 
 MECHANICS = {"friend_assistance", "bargaining", "collect_to_win", "forced_follow", "lottery", "group_buy",
              "lottery_group_buy", "referral_gift", "voting", "partner_swap", "coupon", "community_lottery",

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import PARAMS
 from merchant_playbooks.cli import main
-from merchant_playbooks.compliance import check, check_groups, playbook_uses, warnings_for
+from merchant_playbooks.compliance import check, check_groups
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.membership_community import compliance as mc
 from merchant_playbooks.membership_community.plan import build_plan as build_membership
@@ -16,6 +16,7 @@ from merchant_playbooks.plan import Callout, Table, write_plan_files
 from merchant_playbooks.rapid_growth_cadence import compliance as rgc
 from merchant_playbooks.rapid_growth_cadence.plan import build_plan as build_cadence
 from merchant_playbooks.render import section_html
+from merchant_playbooks.rule_warnings import playbook_uses, warnings_for
 
 CRUNCH = PARAMS / "crunch-snacks.yaml"
 LILY = PARAMS / "lily-shoes.yaml"

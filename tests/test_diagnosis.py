@@ -1,8 +1,9 @@
 """Stage diagnosis: the sources' four stages, from the merchant block."""
 
 import pytest
-
+from merchant_playbooks import registry
 from merchant_playbooks.diagnosis import FEW_FANS_MAX, ZERO_FANS_MAX, diagnose
+from merchant_playbooks.diagnosis_text import text
 from merchant_playbooks.schema import MerchantSection
 
 
@@ -23,12 +24,12 @@ from merchant_playbooks.schema import MerchantSection
     ],
 )
 def test_stage_and_playbook(merchant, stage, playbook):
-    d = diagnose(MerchantSection(name="Shop", **merchant))
+    d = diagnose(MerchantSection(name="Shop", **merchant), registry.for_stage)
     assert (d.stage, d.playbook) == (stage, playbook)
 
 
 def test_reasons_read_in_both_languages_with_the_numbers():
-    d = diagnose(MerchantSection(name="Shop", fans=0, budget=0))
-    assert "0 followers" in d.text("en") and "traffic comes first" in d.text("en")
-    assert d.text("en").count(". ") == 0 and d.text("en").endswith(".")
-    assert "粉丝 0 人" in d.text("zh")
+    d = diagnose(MerchantSection(name="Shop", fans=0, budget=0), registry.for_stage)
+    assert "0 followers" in text(d, "en") and "traffic comes first" in text(d, "en")
+    assert text(d, "en").count(". ") == 0 and text(d, "en").endswith(".")
+    assert "粉丝 0 人" in text(d, "zh")

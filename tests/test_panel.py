@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import PARAMS, PLAYBOOKS, ROOT
-from merchant_playbooks import PLAYBOOK_NAMES, panel
+from merchant_playbooks import panel, registry
 from merchant_playbooks.first_event_bargaining.plan import build_plan
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.panel import (
@@ -394,23 +394,22 @@ def test_app_refuses_a_file_without_the_playbook_section(tmp_path):
 
 
 def test_every_panel_spec_resolves_against_its_schema():
-    from merchant_playbooks import PLAYBOOK_NAMES, i18n
-    from merchant_playbooks.registry import get
+    from merchant_playbooks import i18n
 
     found = 0
-    for name in PLAYBOOK_NAMES:
+    for name in registry.names():
         spec = load_spec(name)
         if spec is None:
             continue
         found += 1
         assert isinstance(spec, PanelSpec) and spec.levers
         for lever in spec.levers:
-            resolve(lever, get(name).section_model())
+            resolve(lever, registry.section_model(name))
             for lang in ("en", "zh"):
                 assert i18n.has(f"{name}.panel.{lever.path}", lang), (name, lever.path, lang)
                 if lever.unit and lever.unit != "money":
                     assert i18n.has(f"panel.unit.{lever.unit}", lang)
-            control = resolve(lever, get(name).section_model())
+            control = resolve(lever, registry.section_model(name))
             named = control.choices if control.choices != ("true", "false") else ()  # yes/no: panel.choice_yes/no
             for value in named:  # every choice has a name in both languages
                 for lang in ("en", "zh"):
@@ -440,7 +439,7 @@ def _widget_value(control, value):
     return value
 
 
-@pytest.mark.parametrize("playbook", sorted(PLAYBOOK_NAMES))
+@pytest.mark.parametrize("playbook", sorted(registry.names()))
 def test_every_playbook_shows_its_panel_right_after_the_cover(playbook):
     assert isinstance(load_spec(playbook), PanelSpec), f"{playbook} has no panel"
     nb = nbformat.read(PLAYBOOKS / f"{playbook}.ipynb", as_version=4)
@@ -448,7 +447,7 @@ def test_every_playbook_shows_its_panel_right_after_the_cover(playbook):
     assert code[code.index("show.cover(plan)") + 1] == "show.panel(params, plan, plan_out)"
 
 
-@pytest.mark.parametrize("playbook", sorted(PLAYBOOK_NAMES))
+@pytest.mark.parametrize("playbook", sorted(registry.names()))
 def test_every_lever_of_every_panel_moves_the_plan_in_the_merchants_language(playbook):
     """Each control, moved in its widget as a browser would, re-renders something the merchant sees
     (KPIs, chart or rules) — or, for a combination the schema rejects, names the field and changes nothing."""

@@ -25,10 +25,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from merchant_playbooks import PLAYBOOK_NAMES
+from merchant_playbooks import registry
 from merchant_playbooks.errors import ParamsError
 from merchant_playbooks.loading import TOP_LEVEL_KEYS, load_params, validate_data
-from merchant_playbooks.registry import PLAYBOOKS
 from merchant_playbooks.schema import MerchantSection, Range, StrictModel
 
 # Each plan takes 0.1-1 s to build: a dozen examples per playbook keeps the file under a minute.
@@ -303,7 +302,7 @@ def check_plan(plan, playbook: str) -> None:
 
 def build(raw: dict, folder: Path, playbook: str):
     mp = validate_data(raw, "<generated>", folder / "merchant.yaml")
-    return PLAYBOOKS[playbook].build_plan(mp.for_playbook(playbook))
+    return registry.build_plan(playbook, mp.for_playbook(playbook))
 
 
 @BUILD
@@ -417,7 +416,7 @@ def test_arbitrary_data_gives_a_params_error_never_a_crash(raw):
 
 
 @FUZZ
-@given(raw=st.dictionaries(st.sampled_from(PLAYBOOK_NAMES), st.dictionaries(st.text(max_size=10), ANY, max_size=4),
+@given(raw=st.dictionaries(st.sampled_from(registry.names()), st.dictionaries(st.text(max_size=10), ANY, max_size=4),
                            min_size=1, max_size=2).map(lambda d: {"merchant": {"name": "X"}, **d}))
 def test_arbitrary_sections_give_a_params_error_never_a_crash(raw):
     assert_only_params_errors(raw)
@@ -443,7 +442,7 @@ def test_arbitrary_yaml_text_gives_a_params_error_never_a_crash(text, raw_bytes)
             assert all(line.startswith("x.yaml") for line in exc.lines())
 
 
-@pytest.mark.parametrize("playbook", PLAYBOOK_NAMES)
+@pytest.mark.parametrize("playbook", registry.names())
 def test_every_playbook_has_a_generator_and_a_valid_starting_point_for_mutations(playbook):
     # a playbook added to the registry needs its build test above and its money columns here
     assert MONEY_COLUMNS[playbook]

@@ -8,7 +8,6 @@ planned centres back; days pushed outside the band are flagged; plan.json has
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import math
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import PARAMS
+from merchant_playbooks import registry
 from merchant_playbooks.loading import PlaybookParams, load_params
 from merchant_playbooks.plan import write_plan_files
 from merchant_playbooks.render import section_html
@@ -42,14 +42,14 @@ def params_for(playbook: str, actuals: str | None, simulations: int = 200) -> Pl
 
 
 def build(playbook: str, params: PlaybookParams):
-    return importlib.import_module(f"merchant_playbooks.{playbook}.plan").build_plan(params)
+    return registry.build_plan(playbook, params)
 
 
 def p50_table(playbook: str) -> pd.DataFrame:
     """The plan's expected (P50) daily series as a wide actuals table (the first quarter for a year plan)."""
     params = params_for(playbook, None)
     plan = build(playbook, params)
-    spec = importlib.import_module(f"merchant_playbooks.{playbook}.review").spec(plan, params)
+    spec = registry.get(playbook).review()(plan, params)
     wide = spec.daily.pivot(index="date", columns="metric", values="p50").reset_index()
     wide["date"] = [d.isoformat() for d in pd.to_datetime(wide["date"]).dt.date]
     if playbook == "rapid_growth_cadence":

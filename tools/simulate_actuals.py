@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
 import sys
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from merchant_playbooks import registry
 from merchant_playbooks.loading import PlaybookParams, load_params
 from merchant_playbooks.plan import Plan
 from merchant_playbooks.review import ReviewSpec
@@ -52,8 +52,8 @@ def plan_without_actuals(params_file: Path, playbook: str) -> tuple[Plan, Playbo
     params = mp.for_playbook(playbook)
     if getattr(params.section, "actuals", None):
         params = dataclasses.replace(params, section=params.section.model_copy(update={"actuals": None}))
-    plan = importlib.import_module(f"merchant_playbooks.{playbook}.plan").build_plan(params)
-    spec = importlib.import_module(f"merchant_playbooks.{playbook}.review").spec(plan, params)
+    plan = registry.build_plan(playbook, params)
+    spec = registry.get(playbook).review()(plan, params)
     return plan, params, spec
 
 

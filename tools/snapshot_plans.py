@@ -43,7 +43,7 @@ def sample_plans() -> dict[str, dict[str, float]]:
     for path in sorted((ROOT / "params").glob("*.yaml")):
         mp = load_params(path)
         for name in mp.playbooks:
-            plan = registry.get(name).build_plan(mp.for_playbook(name))
+            plan = registry.build_plan(name, mp.for_playbook(name))
             data = json.loads(json.dumps(plan.to_dict(), ensure_ascii=False, default=str))
             plans[f"{path.name}:{name}"] = numeric_leaves(data)
     return plans

@@ -2,14 +2,8 @@
 
 Kept light on import: heavy modules (pandas, altair, papermill, scipy) are
 imported by the submodules that need them, so `playbooks --help` and the batch
-runner's parent process start fast.
+runner's parent process start fast. The playbooks are not listed here: each package declares
+itself (`PLAYBOOK`, see playbook.py) and `registry.names()` finds them.
 """
 
 __version__ = "0.1.0"
-
-PLAYBOOK_NAMES = (
-    "zero_fan_launch",
-    "first_event_bargaining",
-    "rapid_growth_cadence",
-    "membership_community",
-)

@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import registry
 from .errors import ParamsError, Problem, UserError
-from .registry import PLAYBOOKS
 
 STYLE_CELL = "from merchant_playbooks.app import page_style\npage_style()"
 
@@ -45,7 +45,7 @@ def app_notebook(playbook: str, params_file: str | Path, folder: str | Path) -> 
     if playbook not in mp.sections:
         raise ParamsError(display_path(path), [Problem(playbook, "is missing: the app shows this playbook's plan, "
                                                                 "so the file needs its section")])
-    notebook = PLAYBOOKS[playbook].notebook()
+    notebook = registry.notebook(playbook)
     if not notebook.is_file():
         raise UserError(f"{playbook}: no notebook at {notebook}")
     nb = load_notebook_node(str(notebook))  # as papermill reads it (every cell gets its tags list)

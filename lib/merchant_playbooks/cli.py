@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import PLAYBOOK_NAMES, __version__
+from . import __version__, registry
 from .errors import UserError
 
 DEFAULT_PARAMS = Path("params")
@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run every merchant's playbooks and write handouts")
     run.add_argument("inputs", nargs="*", type=Path, help="params files or folders (default: params/)")
     run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    run.add_argument("--playbook", action="append", choices=PLAYBOOK_NAMES, dest="only",
+    run.add_argument("--playbook", action="append", choices=registry.names(), dest="only",
                      help="run only this playbook (repeatable)")
     run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     run.add_argument("--force", action="store_true", help="re-run outputs that are up to date")
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     dia.add_argument("inputs", nargs="+", type=Path)
 
     app = sub.add_parser("app", help="serve a playbook as a code-free page with its live panel (Voila)")
-    app.add_argument("playbook", choices=PLAYBOOK_NAMES)
+    app.add_argument("playbook", choices=registry.names())
     app.add_argument("--params", type=Path, required=True, help="the merchant's params file (Save writes to it)")
     app.add_argument("--port", type=int, default=8866, help="port on localhost (default 8866)")
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
@@ -132,9 +132,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .compliance import warnings_for
     from .errors import ParamsError
     from .loading import data_file_problems, display_path, load_params
+    from .rule_warnings import warnings_for
 
     bad = 0
     for path in _inputs(args.inputs):
@@ -154,6 +154,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
+    from .diagnosis_text import text
     from .errors import ParamsError
     from .loading import display_path, load_params
 
@@ -167,7 +168,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
             continue
         d = mp.diagnosis
         print(f"{display_path(path)}: {mp.merchant.name}\n  stage: {d.stage} -> playbook {d.playbook}\n"
-              f"  why: {d.text('en')}")
+              f"  why: {text(d, 'en')}")
     return 1 if bad else 0
 
 

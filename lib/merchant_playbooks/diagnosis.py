@@ -6,10 +6,15 @@ first; a few fans → a first fission event; rapid growth → regular activities
 stable operation → membership and community. The source gives no numeric
 thresholds; the ones below are ours, chosen so the sources' cases land in the
 stage the article puts them in, and are named here so a consultant can see them.
+
+Numbers only: a diagnosis is a stage, the playbook declared for it (`playbook_for`: the
+loader passes `registry.for_stage`)
+and its reasons as message keys with raw values; `diagnosis_text.py` says it in words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,17 +35,9 @@ STABLE_MONTHS_MIN = 24
 STABLE_REPEAT_MIN = 0.30
 STABLE_GROWTH_MAX = 0.05
 
-STAGE_PLAYBOOK = {
-    "zero": "zero_fan_launch",
-    "few_fans": "first_event_bargaining",
-    "growing": "rapid_growth_cadence",
-    "stable": "membership_community",
-}
-
-
 @dataclass(frozen=True)
 class Reason:
-    """A reason as a message key with its values, so it reads in either language."""
+    """A reason as a message key with its raw values (numbers), so it reads in either language."""
 
     key: str
     values: dict = field(default_factory=dict)
@@ -52,20 +49,10 @@ class Diagnosis:
     playbook: str
     reasons: tuple[Reason, ...]
 
-    def text(self, lang: str) -> str:
-        from .i18n import t
 
-        # one sentence: the stage, then its reasons as clauses
-        sep = t("common.diagnosis.separator", lang)
-        reasons = sep.join(t(f"common.diagnosis.{r.key}", lang, **r.values) for r in self.reasons)
-        return t("common.diagnosis.summary", lang, stage=t(f"common.stage.{self.stage}", lang), reasons=reasons)
-
-    def to_dict(self, lang: str = "en") -> dict:
-        return {"stage": self.stage, "playbook": self.playbook, "why": self.text(lang)}
-
-
-def diagnose(m: MerchantSection) -> Diagnosis:
-    """Place a merchant in one of the four stages from its `merchant:` block.
+def diagnose(m: MerchantSection, playbook_for: Callable[[str], str]) -> Diagnosis:
+    """Place a merchant in one of the four stages from its `merchant:` block; `playbook_for(stage)`
+    names the playbook that serves it.
 
     Order matters: no audience first; then a settled business (long trading, many
     repeat buyers, flat growth) — even with a small online following, like the
@@ -73,11 +60,11 @@ def diagnose(m: MerchantSection) -> Diagnosis:
     """
     fans, budget = m.fans, m.budget
     if fans < ZERO_FANS_MAX:
-        reasons = [Reason("few_followers", {"fans": f"{fans:,}", "limit": f"{ZERO_FANS_MAX:,}"})]
+        reasons = [Reason("few_followers", {"fans": fans, "limit": ZERO_FANS_MAX})]
         if budget < ZERO_BUDGET_MAX:
-            reasons.append(Reason("no_budget", {"budget": f"{budget:,.0f}", "limit": f"{ZERO_BUDGET_MAX:,.0f}"}))
+            reasons.append(Reason("no_budget", {"budget": budget, "limit": ZERO_BUDGET_MAX}))
         reasons.append(Reason("traffic_first"))
-        return Diagnosis("zero", STAGE_PLAYBOOK["zero"], tuple(reasons))
+        return Diagnosis("zero", playbook_for("zero"), tuple(reasons))
     stable = (
         m.months_trading >= STABLE_MONTHS_MIN
         and m.repeat_rate >= STABLE_REPEAT_MIN
@@ -86,14 +73,14 @@ def diagnose(m: MerchantSection) -> Diagnosis:
     if stable:
         return Diagnosis(
             "stable",
-            STAGE_PLAYBOOK["stable"],
+            playbook_for("stable"),
             (
                 Reason(
                     "settled",
                     {
-                        "months": f"{m.months_trading:g}",
-                        "repeat": f"{m.repeat_rate:.0%}",
-                        "growth": f"{m.growth_rate:.0%}",
+                        "months": m.months_trading,
+                        "repeat": m.repeat_rate,
+                        "growth": m.growth_rate,
                     },
                 ),
                 Reason("keep_and_grow"),
@@ -102,14 +89,14 @@ def diagnose(m: MerchantSection) -> Diagnosis:
     if fans < FEW_FANS_MAX:
         return Diagnosis(
             "few_fans",
-            STAGE_PLAYBOOK["few_fans"],
-            (Reason("some_followers", {"fans": f"{fans:,}", "limit": f"{FEW_FANS_MAX:,}"}), Reason("activate_and_pull")),
+            playbook_for("few_fans"),
+            (Reason("some_followers", {"fans": fans, "limit": FEW_FANS_MAX}), Reason("activate_and_pull")),
         )
     return Diagnosis(
         "growing",
-        STAGE_PLAYBOOK["growing"],
+        playbook_for("growing"),
         (
-            Reason("growing_audience", {"fans": f"{fans:,}", "growth": f"{m.growth_rate:.0%}"}),
+            Reason("growing_audience", {"fans": fans, "growth": m.growth_rate}),
             Reason("regular_cadence"),
         ),
     )

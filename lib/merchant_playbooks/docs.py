@@ -1,5 +1,6 @@
 """README.md's generated parts, so they cannot drift: the params reference (from the schemas)
-and the live panels' levers (from each playbook's `PanelSpec`).
+and the live panels' levers (from each playbook's `PanelSpec`), for every playbook the registry
+finds (`registry.playbooks()`: its `section` and `panel`).
 
     python -m merchant_playbooks.docs README.md   # rewrite the parts between their markers
 """
@@ -14,8 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import PLAYBOOK_NAMES
-from .registry import PLAYBOOKS
+from . import registry
 from .schema import MerchantSection, Range
 
 START, END = "<!-- params-reference:start -->", "<!-- params-reference:end -->"
@@ -84,10 +84,10 @@ def reference() -> str:
     parts = ["### `merchant:`", "", *model_table(MerchantSection), ""]
     parts += ["### `playbooks:`", "",
               "Optional list of playbooks to run for this merchant, from: "
-              + ", ".join(f"`{n}`" for n in PLAYBOOK_NAMES)
+              + ", ".join(f"`{n}`" for n in registry.names())
               + ". Default: the playbook of the diagnosed stage (`playbooks diagnose`).", ""]
-    for name in PLAYBOOK_NAMES:
-        model = PLAYBOOKS[name].section_model()
+    for name in registry.names():
+        model = registry.section_model(name)
         if not model.model_fields:
             continue
         doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
@@ -98,12 +98,12 @@ def reference() -> str:
 def panels_reference() -> str:
     """A table of every playbook's panel: its levers by group (English label and params key) and main chart."""
     from . import i18n
-    from .panel import GROUPS, load_spec
+    from .panel import GROUPS
 
     head = [i18n.t(f"panel.group.{g}", "en") for g in GROUPS]
     lines = ["| playbook | " + " | ".join(head) + " | main chart |", "| --- |" + " --- |" * (len(GROUPS) + 1)]
-    for name in PLAYBOOK_NAMES:
-        spec = load_spec(name)
+    for playbook in registry.playbooks():
+        name, spec = playbook.name, playbook.panel() if playbook.panel else None
         if spec is None:
             continue
         cells = []

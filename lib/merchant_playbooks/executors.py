@@ -345,15 +345,15 @@ class DaskExecutor:
     def run(self, jobs: list[Job], out: Path, on_result: OnResult) -> None:
         from distributed import Client, as_completed
 
-        from .registry import NOTEBOOK_DIR, PLAYBOOKS
+        from . import registry
 
-        nb_dir = Path(self.cfg.notebook_dir) if self.cfg.notebook_dir else NOTEBOOK_DIR
+        nb_dir = Path(self.cfg.notebook_dir) if self.cfg.notebook_dir else None
         cfg = replace(self.cfg, notebook_dir=None, server=None)
         client = Client(self.scheduler, timeout=self.connect_timeout)
         futures = {}
         try:
             for job in jobs:
-                inputs = collect_inputs(job, PLAYBOOKS[job.playbook].notebook(nb_dir))
+                inputs = collect_inputs(job, registry.notebook(job.playbook, nb_dir))
                 fut = client.submit(_dask_task, job, inputs, cfg, pure=False,
                                     key=f"playbook-{job.slug}-{job.playbook}-{os.urandom(4).hex()}")
                 futures[fut] = job

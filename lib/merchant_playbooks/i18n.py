@@ -2,7 +2,9 @@
 
 Every text the library shows a merchant comes from `messages/<lang>/<namespace>.yaml`;
 a key is `<namespace>.<name>`, e.g. `common.kpi.new_followers`. Each playbook has
-its own namespace file, so playbooks never edit each other's catalogues.
+its own namespace (its name): the shared file `messages/<lang>/<playbook>.yaml` and/or its
+own folder `<playbook>/messages/<lang>.yaml` (declared as `Playbook.messages`), so playbooks
+never edit each other's catalogues.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -20,12 +23,37 @@ LANGUAGES = ("en", "zh")
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "¥"}
 
 
+#: namespace -> a playbook's own `messages/` folder (`<lang>.yaml`); the registry fills it from
+#: each declaration's `messages`, so a playbook outside this package brings its words along
+OWN_MESSAGES: dict[str, Path] = {}
+
+
+def add_messages(namespace: str, folder: str | Path) -> None:
+    """Read `folder/<lang>.yaml` as (part of) `namespace`'s catalogue, beside the shared one."""
+    folder = Path(folder)
+    if OWN_MESSAGES.get(namespace) != folder:
+        OWN_MESSAGES[namespace] = folder
+        catalogue.cache_clear()
+
+
 @cache
 def catalogue(lang: str, namespace: str) -> dict[str, str]:
-    path = resources.files("merchant_playbooks") / "messages" / lang / f"{namespace}.yaml"
-    with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
-    return _flatten(data)
+    """`namespace`'s messages in `lang`: the shared `messages/<lang>/<namespace>.yaml` and the
+    playbook's own `<lang>.yaml`, either or both (its own win); FileNotFoundError with neither."""
+    paths = [resources.files("merchant_playbooks") / "messages" / lang / f"{namespace}.yaml"]
+    if namespace in OWN_MESSAGES:
+        paths.append(OWN_MESSAGES[namespace] / f"{lang}.yaml")
+    flat: dict[str, str] = {}
+    found = False
+    for path in paths:
+        if not path.is_file():
+            continue
+        found = True
+        with path.open(encoding="utf-8") as f:
+            flat.update(_flatten(yaml.safe_load(f) or {}))
+    if not found:
+        raise FileNotFoundError(f"no {lang!r} catalogue for {namespace!r} ({', '.join(map(str, paths))})")
+    return flat
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, str]:

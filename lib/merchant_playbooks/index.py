@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import __version__, i18n
+from . import __version__, diagnosis_text, i18n, registry
 from .outputs import atomic_write_json, atomic_write_text
 from .render import esc
 
@@ -90,7 +90,7 @@ def _stage_from_params(params_file: str) -> tuple[str | None, str]:
         mp = load_params(Path(params_file), params_file)
     except Exception:  # noqa: BLE001 - invalid or gone: the page still lists the merchant, without a stage
         return None, ""
-    return mp.diagnosis.stage, mp.diagnosis.text(mp.merchant.language)
+    return mp.diagnosis.stage, diagnosis_text.text(mp.diagnosis, mp.merchant.language)
 
 
 def merchants(out: Path, results: list) -> list[MerchantRow]:
@@ -112,7 +112,7 @@ def merchants(out: Path, results: list) -> list[MerchantRow]:
 
 
 def _line_html(r, plan: dict | None) -> str:
-    playbook = i18n.t(f"common.playbook.{r.playbook}", "en") if r.playbook else "Params check"
+    playbook = registry.title(r.playbook, "en") if r.playbook else "Params check"
     links = "".join(f'<a href="{esc(path)}">{esc(label)}</a>' for kind, label in FILES
                     if (path := r.outputs.get(kind)))
     kpis = "".join(f'<li><span class="k">{esc(label)}</span><b>{esc(p50)}</b><span class="r">{esc(rng)}</span></li>'

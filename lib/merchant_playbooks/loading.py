@@ -19,13 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import PLAYBOOK_NAMES
+from . import registry
 from .diagnosis import Diagnosis, diagnose
 from .errors import ParamsError, Problem
-from .registry import PLAYBOOKS
 from .schema import MerchantSection, StrictModel
 
-TOP_LEVEL_KEYS = ("merchant", "playbooks", *PLAYBOOK_NAMES)
+TOP_LEVEL_KEYS = ("merchant", "playbooks", *registry.names())
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,12 @@ class PlaybookParams:
 
     @property
     def diagnosis(self) -> Diagnosis:
-        return diagnose(self.merchant)
+        return diagnose(self.merchant, registry.for_stage)
+
+    @property
+    def slug(self) -> str:
+        """The merchant's output folder (see `merchant_slug`)."""
+        return merchant_slug(self.merchant, Path(self.source) if not self.source.startswith("<") else None)
 
     def data_path(self, relative: str | Path) -> Path:
         """A data file named in the params, resolved against the params file's folder."""
@@ -352,10 +356,12 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
         raise ParamsError(source, [Problem("", f"contains a value of an unsupported YAML type ({exc}); "
                                                "use plain numbers, text, dates, lists and sections")]) from None
 
+    names = registry.names()  # asked now, not at import: a playbook may be installed since
+    keys = ["merchant", "playbooks", *names]  # TOP_LEVEL_KEYS as of now
     for key in data:
-        if key not in TOP_LEVEL_KEYS:
+        if key not in keys:
             line = _line_of(data, (key,))
-            problems.append(Problem(str(key), _unknown_key(str(key), list(TOP_LEVEL_KEYS)), line=line))
+            problems.append(Problem(str(key), _unknown_key(str(key), keys), line=line))
 
     merchant = None
     if "merchant" not in data:
@@ -370,29 +376,29 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
         value = raw["playbooks"]
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list):
-            problems.append(Problem("playbooks", f"must be a list of playbook names ({', '.join(PLAYBOOK_NAMES)})",
+            problems.append(Problem("playbooks", f"must be a list of playbook names ({', '.join(names)})",
                                     value, True, _line_of(data, ("playbooks",))))
             items = []
         for i, item in enumerate(items):
-            if item not in PLAYBOOK_NAMES:
-                close = difflib.get_close_matches(str(item), PLAYBOOK_NAMES, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(PLAYBOOK_NAMES)}"
+            if item not in names:
+                close = difflib.get_close_matches(str(item), names, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(names)}"
                 problems.append(Problem(f"playbooks[{i}]", f"is not a playbook; {hint}", item, True,
                                         _line_of(data, ("playbooks", i))))
             elif item not in listed:
                 listed.append(item)
 
-    diagnosis = diagnose(merchant) if merchant else None
+    diagnosis = diagnose(merchant, registry.for_stage) if merchant else None
     if not listed and "playbooks" not in data:
         # No list: the sections the consultant wrote say what to run; with none, the diagnosed stage's playbook.
-        listed = [name for name in PLAYBOOK_NAMES if name in data]
+        listed = [name for name in names if name in data]
         if not listed and diagnosis:
             listed = [diagnosis.playbook]
 
     sections: dict[str, Any] = {}
-    for name in PLAYBOOK_NAMES:
+    for name in names:
         if name in data or name in listed:
-            model = PLAYBOOKS[name].section_model()
+            model = registry.section_model(name)
             obj, found = validate_section(model, raw.get(name), name, data.get(name), _line_of(data, (name,)))
             problems += found
             if obj is not None:
@@ -423,7 +429,7 @@ def data_file_problems(mp: MerchantParams) -> list[Problem]:
     tree = read_yaml(mp.path, mp.source) if mp.path else {}
     problems = []
     for name, section in mp.sections.items():
-        for field_name in PLAYBOOKS[name].data_files:
+        for field_name in registry.get(name).data_files:
             value = getattr(section, field_name, None)
             if not value:
                 continue

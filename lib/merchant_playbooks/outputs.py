@@ -56,10 +56,10 @@ def data_files(section: Any, base_dir: Path) -> list[Path]:
 
 def library_files(playbook: str) -> list[Path]:
     """The library's files a playbook's outputs depend on: shared code and its own, not other playbooks'."""
-    from . import PLAYBOOK_NAMES
+    from . import registry
 
     lib = Path(__file__).parent
-    others = {n for n in PLAYBOOK_NAMES if n != playbook}
+    others = {n for n in registry.names() if n != playbook}
     keep = []
     for src in sorted(lib.rglob("*")):
         rel = src.relative_to(lib)

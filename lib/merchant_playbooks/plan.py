@@ -223,7 +223,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def new_plan(params: Any, title: str, start: date, end: date, seed: int, simulations: int) -> Plan:
     """A plan with the parts every playbook shares filled in from validated params."""
-    from .loading import merchant_slug
+    from .diagnosis_text import text
 
     m = params.merchant
     source = Path(params.source).name if params.source and not params.source.startswith("<") else params.source
@@ -231,12 +231,12 @@ def new_plan(params: Any, title: str, start: date, end: date, seed: int, simulat
         playbook=params.playbook,
         title=title,
         merchant_name=m.name,
-        slug=merchant_slug(m, Path(params.source) if not params.source.startswith("<") else None),
+        slug=params.slug,
         language=m.language,
         currency=m.currency,
         start=start,
         end=end,
-        diagnosis=params.diagnosis.text(m.language),
+        diagnosis=text(params.diagnosis, m.language),
         stage=params.diagnosis.stage,
         source=source,
         seed=seed,

@@ -40,7 +40,9 @@ class Playbook:
     - `section`: loader of the params section's pydantic model.
     - `figures`: params -> Figures (numbers only; imports no i18n, charts, render, panel, runner).
     - `words`: (Figures, params) -> Words (the merchant's language).
-    - `uses`: (section, figures) -> list of (mechanic, channel) pairs the plan uses (platform rules).
+    - `uses`: (section, figures) -> list of (mechanic, channel) pairs the plan uses (platform rules);
+      `figures` is None when only the params are known (`playbooks validate`'s warnings), so list
+      every pair the params may lead to.
     - `group_sizes`: (section) -> list of (channel, members) the plan fills (platform group limits).
     - `review`: loader of a function (plan, params) -> ReviewSpec, or None when the playbook has no review.
     - `panel`: loader of the playbook's PanelSpec, or None.

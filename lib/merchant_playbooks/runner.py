@@ -20,10 +20,10 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import registry
 from .errors import ParamsError, Problem
 from .loading import MerchantParams, display_path, load_params
 from .outputs import atomic_write_text, data_files, fingerprint
-from .registry import NOTEBOOK_DIR, PLAYBOOKS
 
 STAGING = ".staging"
 SUFFIXES = {"notebook": ".ipynb", "html": ".html", "plan": ".plan.json", "xlsx": ".xlsx"}
@@ -84,8 +84,6 @@ def plan_jobs(
     files: list[Path], out: Path, only: list[str] | None = None, notebook_dir: Path | None = None
 ) -> tuple[list[Job], list[Result], dict[str, MerchantParams]]:
     """Validate every file (no kernel yet) and list the jobs; invalid files become failed results."""
-    from . import i18n
-
     jobs: list[Job] = []
     failed: list[Result] = []
     loaded: dict[str, MerchantParams] = {}
@@ -116,12 +114,11 @@ def plan_jobs(
         for name in mp.playbooks:
             if only and name not in only:
                 continue
-            spec = PLAYBOOKS[name]
-            nb = spec.notebook(notebook_dir)
+            nb = registry.notebook(name, notebook_dir)
             raw = {"merchant": mp.raw["merchant"], "playbooks": list(mp.playbooks),
                    name: mp.raw.get(name) or {}}
             files_used = data_files(raw[name], mp.base_dir)
-            title = i18n.t(f"common.playbook.{name}", mp.merchant.language)
+            title = registry.title(name, mp.merchant.language)
             jobs.append(Job(
                 params_path=str(mp.path), source=source, slug=mp.slug, merchant=mp.merchant.name, playbook=name,
                 raw=raw, lang=mp.merchant.language, title=f"{mp.merchant.name} — {title}",
@@ -154,7 +151,7 @@ def run_job(job: Job, out: str | Path, notebook_dir: str | Path | None = None, t
     failing notebook is kept as `<playbook>.failed.ipynb` beside the outputs.
     """
     out = Path(out).resolve()
-    notebook = PLAYBOOKS[job.playbook].notebook(Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR)
+    notebook = registry.notebook(job.playbook, Path(notebook_dir) if notebook_dir else None)
     staging = new_staging(out, job)
     try:
         result = execute(job, notebook, staging, timeout, kernels)

@@ -173,17 +173,11 @@ class MerchantSection(StrictModel):
         return []
 
 
-PlaybookName = Literal[
-    "zero_fan_launch", "first_event_bargaining", "rapid_growth_cadence", "membership_community"
-]
-
-
 __all__ = [
     "CountRange",
     "Language",
     "MerchantSection",
     "Money",
-    "PlaybookName",
     "PositiveMoney",
     "PositiveRange",
     "Range",

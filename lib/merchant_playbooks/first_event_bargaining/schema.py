@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..compliance import Channel
 from ..errors import Problem
 from ..schema import (
     CountRange,
@@ -20,6 +19,7 @@ from ..schema import (
     Simulations,
     StrictModel,
 )
+from ..vocabulary import Channel
 
 
 class GroupBuy(StrictModel):

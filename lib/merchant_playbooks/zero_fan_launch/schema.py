@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..compliance import Channel
 from ..errors import Problem
 from ..schema import (
     CountRange,
@@ -26,6 +25,7 @@ from ..schema import (
     Simulations,
     StrictModel,
 )
+from ..vocabulary import Channel
 
 # The fission methods the decision table compares (sources 000, 002, 004).
 MECHANICS = ("friend_assistance", "voting", "referral_gift", "partner_swap", "group_buy", "bargain_for_free")
