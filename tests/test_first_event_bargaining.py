@@ -168,12 +168,11 @@ def _plan_record(plan) -> str:
 def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tables():
     from merchant_playbooks import compliance
     from merchant_playbooks import charts as shared_charts
-    from merchant_playbooks.first_event_bargaining import campaign, compare
-    from merchant_playbooks.first_event_bargaining import plan as plan_module
+    from merchant_playbooks.first_event_bargaining import campaign, compare, figures
 
     def cold() -> None:
         for cached in (campaign._campaign, campaign._campaign_draws, compare._comparison_draws,
-                       plan_module._channels, plan_module._risks):
+                       figures._channels, figures._risks):
             cached.cache_clear()
         compliance._SECTIONS.clear()
         shared_charts._FRAMES.clear()
