@@ -172,6 +172,7 @@ def _data(s: Section, m: object, model: BargainModel, bands: dict[str, Band]) ->
         "new_share": bands["new_share"],
         "helpers_per_bargain": helpers / attempts if attempts > 0 else 0.0,
         "sold_out_share": share_sold,
+        "stock_lasts_share": 1 - share_sold,
         "sold_out_day": int(np.median(sold[sold >= 0])) + 1 if share_sold > 0 else None,
         "best_new_followers": best,
         # the stock that keeps the cuts given within the budget (said when the optimistic cost exceeds it)

@@ -147,7 +147,7 @@ def _forecast(v: View) -> list:
     if d["sold_out_share"] > 0:
         sold = v.t("forecast.sold_out", share=i18n.percent(d["sold_out_share"], 0), day=d["sold_out_day"])
     else:
-        sold = v.t("forecast.not_sold_out", share=i18n.percent(1 - d["sold_out_share"], 0))
+        sold = v.t("forecast.not_sold_out", share=i18n.percent(d["stock_lasts_share"], 0))
     return [KpiGrid(()), Para(sold)]
 
 
