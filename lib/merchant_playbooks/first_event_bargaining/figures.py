@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,7 @@ from .schema import Section
 
 if TYPE_CHECKING:
     from ..loading import PlaybookParams
+    from ..schema import MerchantSection
 
 # the plan's KPIs in the order the handout lists them, with their kinds; the cover shows HEADLINE
 KPI_KINDS = {"views": "count", "attempts": "count", "helpers": "count", "completions": "count", "orders": "count",
@@ -88,7 +90,7 @@ def _cut_table(s: Section, model: BargainModel) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _economics(model: BargainModel, bands: dict[str, Band], budget: object) -> pd.DataFrame:
+def _economics(model: BargainModel, bands: dict[str, Band], budget: Decimal) -> pd.DataFrame:
     """The rewards' cost, item by item (`item` a key under `rewards.`): a value, or a range's P50 with its
     P10 and P90, and the kind the view formats it as."""
     rows = [("subsidy", model.subsidy, None, "money"), ("margin", model.margin_at_floor, None, "money"),
@@ -144,7 +146,7 @@ def _kpi_targets(bands: dict[str, Band]) -> pd.DataFrame:
     return pd.DataFrame([*rows, {"kpi": "cost", "target": bands["cost"].p50, "warn": None, "how": "track_cost"}])
 
 
-def _data(s: Section, m: object, model: BargainModel, bands: dict[str, Band]) -> dict:
+def _data(s: Section, m: MerchantSection, model: BargainModel, bands: dict[str, Band]) -> dict:
     """The playbook's own plan.json fields: its prices and choices, and the figures its sentences quote."""
     sold = model.sim.sold_out_day
     share_sold = float(np.mean(sold >= 0))
