@@ -168,12 +168,11 @@ def _plan_record(plan) -> str:
 def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tables():
     from merchant_playbooks import compliance
     from merchant_playbooks import charts as shared_charts
-    from merchant_playbooks.first_event_bargaining import model as model_module
-    from merchant_playbooks.first_event_bargaining import plan as plan_module
+    from merchant_playbooks.first_event_bargaining import campaign, compare, figures
 
     def cold() -> None:
-        for cached in (model_module._campaign, model_module._campaign_draws, model_module._comparison_draws,
-                       plan_module._channels, plan_module._risks):
+        for cached in (campaign._campaign, campaign._campaign_draws, compare._comparison_draws,
+                       figures._channels, figures._risks):
             cached.cache_clear()
         compliance._SECTIONS.clear()
         shared_charts._FRAMES.clear()
@@ -198,3 +197,32 @@ def test_a_plan_is_the_same_with_warm_caches_as_with_cold_ones_and_owns_its_tabl
     with pytest.raises(ValueError, match="read-only"):
         sim.rates["attempt_rate"][0] = 1.0
     assert not any(a.flags.writeable for a in (*sim.n_bands, sim.daily_bands, *sim.totals.values()))
+
+
+@pytest.mark.parametrize("kw", [{}, {"forced_follow": False, "warmup_days": 0, "duration_days": 3}])
+def test_tables_hold_machine_values_that_the_view_names_in_both_languages(kw):
+    """Numbers apart from words: a table's text cells are catalogue keys (en and zh both name them) or
+    booleans read as yes / no, and every sentence quoting a figure quotes the figures' own value."""
+    from merchant_playbooks import i18n
+    from merchant_playbooks.first_event_bargaining.figures import plan_figures
+    from merchant_playbooks.plan import Table
+
+    p = params(**kw)
+    plan, figures = build_plan(p), plan_figures(p)
+    shown = 0
+    own = [b for s in plan.sections.values() for b in s.blocks if isinstance(b, Table) and b.name in figures.tables]
+    for block in own:  # the playbook's own tables (the spine's platform rules and review have theirs)
+        df = plan.tables[block.name]
+        for column, kind in block.formats:
+            if kind.startswith("key:"):
+                missing = [(lang, v) for v in df[column] for lang in ("en", "zh") if not i18n.has(f"{kind[4:]}.{v}", lang)]
+                assert not missing, (block.name, column, missing)
+                shown += 1
+            elif kind == "yesno":
+                assert {type(v).__name__ for v in df[column]} <= {"bool", "bool_"}, (block.name, column)
+        text = [c for c, _ in block.labels if c not in dict(block.formats) and df[c].map(type).eq(str).any()]
+        assert not text, (block.name, text)  # no column of sentences made by the model
+    assert shown >= 8  # channels, timeline, comparison, kpis and risks name their keys
+    money = {k: i18n.money(figures.kpis[k].band.p50, "CNY", "en") for k in ("cost", "cost_per_follower")}
+    rewards = " ".join(item for b in plan.sections["rewards"].blocks for item in getattr(b, "items", ()))
+    assert money["cost"] in rewards and money["cost_per_follower"] in rewards

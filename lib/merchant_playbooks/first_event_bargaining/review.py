@@ -29,7 +29,7 @@ from scipy.optimize import brentq
 from .. import review
 from ..loading import PlaybookParams
 from ..plan import Plan
-from .model import expected_helpers_used, helper_tail
+from .campaign import expected_helpers_used, helper_tail
 
 NS = "first_event_bargaining"
 
@@ -98,10 +98,4 @@ def _link_helpers(per_bargain: float, n: int, dispersion: float) -> float:
     return mean_for_helpers_used(per_bargain, n, dispersion) if math.isfinite(per_bargain) else math.nan
 
 
-def add_review(plan: Plan, params: PlaybookParams) -> None:
-    """Add the review section when the section names an actuals file (nothing otherwise)."""
-    if params.section.actuals:
-        review.add_review(plan, spec(plan, params), params.data_path(params.section.actuals))
-
-
-__all__ = ["METRICS", "add_review", "mean_for_helpers_used", "spec"]
+__all__ = ["METRICS", "mean_for_helpers_used", "spec"]
