@@ -474,3 +474,26 @@ def test_papermill_run_with_the_driving_school_params(tmp_path):
     assert running and all(set(e["new_fans"]) == {"p10", "p50", "p90"} for e in running)
     assert set(plan["kpis"]["new_fans"]) >= {"p10", "p50", "p90"}
     assert (tmp_path / "zero_fan_launch.xlsx").exists()
+
+
+def test_tables_keep_machine_values_and_the_view_writes_their_rows(sample_plan):
+    """plan.json's tables hold numbers, dates, booleans and keys; each table's text rows match it row for row."""
+    from merchant_playbooks.plan import Table
+
+    keys = {"channels": ("channel", "message"), "risks": ("risk",), "kpis": ("kpi", "kind", "how"),
+            "mechanics": ("mechanic",), "timeline": ("phase", "action"), "economics": ("item", "kind"),
+            "forecast": ("kpi", "kind"), "sensitivity": ("rate",)}
+    for name, cols in keys.items():
+        for col in cols:
+            assert all(re.fullmatch(r"[a-z0-9_]+", v) for v in sample_plan.tables[name][col]), (name, col)
+    assert sample_plan.tables["thresholds"]["chosen"].tolist().count(True) == 1
+    with_rows = [b for sec in sample_plan.sections.values() for b in sec.blocks if isinstance(b, Table) and b.rows]
+    assert {b.name for b in with_rows} >= {"economics", "channels", "kpis", "risks", "mechanics", "sensitivity"}
+    for b in with_rows:
+        assert len(b.rows) == len(sample_plan.tables[b.name]), b.name
+        assert all(len(row) == len(b.labels) for row in b.rows), b.name
+    econ = sample_plan.tables["economics"].set_index("item")
+    assert econ.loc["liability", "p90"] == sample_plan.kpis["reward_liability"].band.p90  # one source
+    html = section_html(sample_plan, sample_plan.sections["rewards"])
+    liability = sample_plan.kpis["reward_liability"].band
+    assert f"¥{liability.p50:,.0f} (¥{liability.p10:,.0f} – ¥{liability.p90:,.0f})" in html  # range in one cell

@@ -12,6 +12,7 @@ from .. import i18n
 from ..figures import Figures
 from ..plan import Bullets, Callout, Para, Table
 from .schema import CRITERIA
+from .text import columns
 
 
 def rate_name(rate: str, partners: list[str], lang: str) -> str:
@@ -55,10 +56,10 @@ def mechanics_table(say: Any, figures: Figures, s: Any) -> Table:
     """The mechanics scored 1–5, the weighted score and what the merchant's situation moved."""
     weights = s.weights.as_dict()
     rows = tuple(
-        (i18n.number(round(float(r["rank"]))), say(f"mechanic.{r['mechanic']}"),
-         *(i18n.number(round(float(r[c]))) for c in CRITERIA), i18n.number(float(r["score"]), 2),
-         "; ".join(say(f"decision.short_{w}") for w in r["adjusted_by"]) or "—")
-        for r in figures.tables["mechanics"].to_dict(orient="records"))
+        (i18n.number(rank), say(f"mechanic.{mechanic}"), *(i18n.number(v) for v in scores),
+         i18n.number(float(score), 2), "; ".join(say(f"decision.short_{w}") for w in why) or "—")
+        for rank, mechanic, score, why, *scores
+        in columns(figures.tables["mechanics"], "rank", "mechanic", "score", "adjusted_by", *CRITERIA))
     return Table("mechanics", say("decision.mechanics_caption", weights=", ".join(
         f"{say(f'decision.{c}')} {weights[c]:g}" for c in CRITERIA)), labels=(
         ("rank", "#"), ("mechanic", say("decision.mechanic")),
@@ -76,9 +77,11 @@ def sensitivity_blocks(say: Any, figures: Figures, s: Any) -> list:
                          low=say.count(top["low"]), high=say.count(top["high"])))
     else:
         first = Para(say("decision.no_seeds"))
-    rows = tuple((rate_name(r.rate, partners, say.lang), f"{fmt_rate(r.low)} – {fmt_rate(r.high)}",
-                  say.count(r.fans_at_low), say.count(r.fans_at_high), say.count(r.swing))
-                 for r in figures.tables["sensitivity"].itertuples(index=False))
+    rows = tuple((rate_name(rate, partners, say.lang), f"{fmt_rate(low)} – {fmt_rate(high)}",
+                  say.count(at_low), say.count(at_high), say.count(swing))
+                 for rate, low, high, at_low, at_high, swing
+                 in columns(figures.tables["sensitivity"], "rate", "low", "high", "fans_at_low", "fans_at_high",
+                            "swing"))
     return [first, Table("sensitivity", say("decision.sensitivity_caption"), labels=(
         ("rate_name", say("decision.rate")), ("range", say("decision.rate_range")),
         ("fans_at_low", say("decision.fans_at_low")), ("fans_at_high", say("decision.fans_at_high")),

@@ -10,8 +10,6 @@ the `Table` block (`rows`). The decision section is in `decision_words.py`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from .. import i18n
@@ -19,39 +17,9 @@ from ..figures import Figures, Words
 from ..montecarlo import Band
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
 from .decision_words import decision_blocks
+from .text import Say, columns
 
-NS = "zero_fan_launch"
-
-
-class Say:
-    """The catalogue and the number formats of one plan (language and currency)."""
-
-    def __init__(self, lang: str, currency: str) -> None:
-        self.lang, self.currency = lang, currency
-
-    def __call__(self, key: str, **kw: object) -> str:
-        return i18n.t(f"{NS}.{key}", self.lang, **kw)
-
-    def common(self, key: str) -> str:
-        return i18n.t(f"common.{key}", self.lang)
-
-    def money(self, v: Decimal | float) -> str:
-        # whole amounts without cents; small forecasts (cost per fan) with them
-        whole = float(v) == int(v) or abs(float(v)) >= 100
-        return i18n.money(v, self.currency, self.lang, decimals=0 if whole else 2)
-
-    def count(self, v: float) -> str:
-        return i18n.number(round(v))
-
-    def share(self, v: float) -> str:
-        return i18n.percent(v, 1)
-
-    def rng(self, b: Band, fmt: Callable[[float], str]) -> str:
-        if not math.isfinite(b.p50):  # undefined (cost per fan with no fans)
-            return "—"
-        if fmt(b.p10) == fmt(b.p90):  # no uncertainty left to show
-            return fmt(b.p50)
-        return self("range", p50=fmt(b.p50), p10=fmt(b.p10), p90=fmt(b.p90))
+NS = "zero_fan_launch"  # its catalogue
 
 
 def plan_words(figures: Figures, params: Any) -> Words:
@@ -133,8 +101,8 @@ def rewards_blocks(say: Say, figures: Figures, s: Any) -> list:
     points = say(f"mechanics.points_{s.mechanic}")
     fmt = {"points": lambda v: f"{round(v)} {points}", "money": say.money, "share": say.share, "count": say.count}
     econ = figures.tables["economics"]
-    rows = tuple((say(f"rewards.{r.item}"), say.rng(Band(r.p10, r.p50, r.p90), fmt[r.kind]))
-                 for r in econ.itertuples(index=False))
+    rows = tuple((say(f"rewards.{item}"), say.rng(Band(p10, p50, p90), fmt[kind]))
+                 for item, kind, p10, p50, p90 in columns(econ, "item", "kind", "p10", "p50", "p90"))
     blocks: list[object] = [
         Para(say("rewards.intro")),
         Table("economics", say("rewards.caption"), labels=(("item", say("rewards.item")),
@@ -157,10 +125,11 @@ def rewards_blocks(say: Say, figures: Figures, s: Any) -> list:
 def channel_blocks(say: Say, figures: Figures, s: Any) -> list:
     """Employees first, then partners: who posts what when."""
     rows = tuple(
-        (i18n.short_day(r.date, say.lang), r.partner if r.channel == "partner" else say(f"channels.{r.channel}"),
-         say(f"channels.{r.message}", **({} if r.people is None else {
-            "staff": r.people, "days": r.days, "fans": say.count(r.people), "audience": say.count(r.people)})))
-        for r in figures.tables["channels"].itertuples(index=False))
+        (i18n.short_day(when, say.lang), partner if channel == "partner" else say(f"channels.{channel}"),
+         say(f"channels.{message}", **({} if people is None else {
+             "staff": people, "days": days, "fans": say.count(people), "audience": say.count(people)})))
+        for when, channel, partner, message, people, days
+        in columns(figures.tables["channels"], "date", "channel", "partner", "message", "people", "days"))
     return [Para(say("channels.intro", staff_days=s.staff_days)),
             Table("channels", labels=(("date", say.common("table.date")), ("channel", say.common("table.channel")),
                                       ("message", say.common("table.message"))),
@@ -197,9 +166,10 @@ def kpi_blocks(say: Say, figures: Figures, labels: dict[str, str]) -> list:
     """The KPIs to track, with their target, the level to act at and where to read them."""
     fmt = {"count": say.count, "money": say.money}
     p90 = say.money(band(figures, "reward_liability").p90)
-    rows = tuple((labels[r.kpi], fmt[r.kind](r.target), "—" if r.warn is None or math.isnan(r.warn)
-                  else fmt[r.kind](r.warn), say(f"kpis.{r.how}", p90=p90))
-                 for r in figures.tables["kpis"].itertuples(index=False))
+    rows = tuple((labels[kpi], fmt[kind](target), "—" if warn is None or math.isnan(warn) else fmt[kind](warn),
+                  say(f"kpis.{how}", p90=p90))
+                 for kpi, kind, target, warn, how in columns(figures.tables["kpis"], "kpi", "kind", "target", "warn",
+                                                              "how"))
     return [Para(say("kpis.intro")),
             Table("kpis", labels=(("kpi", say.common("kpi.name")), ("target", say("kpis.target")),
                                   ("warn", say("kpis.warn")), ("how", say.common("kpi.how"))), rows=rows)]
@@ -209,7 +179,7 @@ def risk_blocks(say: Say, figures: Figures) -> list:
     """Risks, the sign to watch for and the backup, then the backup plan."""
     p90 = say.money(band(figures, "reward_liability").p90)
     rows = tuple((say(f"risks.{k}"), say(f"risks.{k}_sign", p90=p90), say(f"risks.{k}_backup"))
-                 for k in figures.tables["risks"]["risk"])
+                 for k in figures.tables["risks"]["risk"].tolist())
     return [Table("risks", labels=(("risk", say.common("table.risk")), ("trigger", say.common("table.trigger")),
                                    ("backup", say.common("table.backup"))), rows=rows),
             Bullets((say("risks.backup_plan_1"), say("risks.backup_plan_2"), say("risks.backup_plan_3")))]
