@@ -15,6 +15,7 @@ import pytest
 from conftest import PARAMS, PLAYBOOKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from merchant_playbooks import i18n
 from merchant_playbooks.errors import ParamsError
 from merchant_playbooks.loading import PlaybookParams, load_params, validate_data, validate_section
 from merchant_playbooks.montecarlo import draw_all, generator
@@ -246,15 +247,19 @@ def test_plan_follows_the_spine(sample_plan):
     rules = next(b for b in sample_plan.sections["mechanics"].blocks if type(b).__name__ == "Rules")
     text = " ".join(rules.items)
     assert "50 help points" in text and "¥100" in text and "customer service" in text  # source 000's case
-    risks = " ".join(sample_plan.tables["risks"]["risk"])
+    assert {"liability", "fake", "saturation"} <= set(sample_plan.tables["risks"]["risk"])  # keys; words in the view
+    risks = section_html(sample_plan, sample_plan.sections["risks"])
     assert "liability" in risks and "fake" in risks and "Saturation" in risks
 
 
 def test_channels_put_employees_first_then_partners(sample_plan):
     chan = sample_plan.tables["channels"]
-    staff = chan[chan["channel"].str.startswith("Staff")]["date"].min()
-    partners = chan[chan["channel"].isin(["Campus student union", "Sunny car wash"])]["date"]
+    staff = chan[chan["channel"] == "staff"]["date"].min()
+    partners = chan[chan["partner"].isin(["Campus student union", "Sunny car wash"])]["date"]
     assert len(partners) == 2 and staff < partners.min()
+    assert (chan[chan["channel"] == "staff"]["people"] == 12).all()  # the number its message names
+    html = section_html(sample_plan, sample_plan.sections["channels"])
+    assert "Campus student union" in html and "Launch: 12 employees share the campaign daily for 3 days" in html
     assert [p["date"] for p in sample_plan.data["partners"]] == sorted(partners)
 
 
@@ -273,8 +278,9 @@ def test_timeline_is_daily_with_iso_dates_and_ranges(sample_plan):
 def test_tornado_names_the_rate_to_test_first(sample_plan):
     tor = sample_plan.tables["sensitivity"]
     assert tor["swing"].is_monotonic_decreasing and (tor["swing"] > 0).all()
+    assert sample_plan.data["decision"]["test_first"]["rate"] == tor.iloc[0]["rate"]
     html = section_html(sample_plan, sample_plan.sections["decision"])
-    assert f"Test first: {tor.iloc[0]['rate_name']}" in html
+    assert f"Test first: {i18n.t('zero_fan_launch.rate.' + tor.iloc[0]['rate'], 'en')}" in html
 
 
 def test_plan_reads_in_chinese():
@@ -418,7 +424,6 @@ def test_kept_runs_give_the_plans_a_fresh_run_gives():
 
 def test_the_main_chart_spec_is_the_one_altair_makes_of_the_table():
     import altair as alt
-    from merchant_playbooks import i18n
 
     for lang in ("en", "zh"):
         plan = build_plan(params(section(reward_threshold=7), lang=lang))
@@ -469,3 +474,26 @@ def test_papermill_run_with_the_driving_school_params(tmp_path):
     assert running and all(set(e["new_fans"]) == {"p10", "p50", "p90"} for e in running)
     assert set(plan["kpis"]["new_fans"]) >= {"p10", "p50", "p90"}
     assert (tmp_path / "zero_fan_launch.xlsx").exists()
+
+
+def test_tables_keep_machine_values_and_the_view_writes_their_rows(sample_plan):
+    """plan.json's tables hold numbers, dates, booleans and keys; each table's text rows match it row for row."""
+    from merchant_playbooks.plan import Table
+
+    keys = {"channels": ("channel", "message"), "risks": ("risk",), "kpis": ("kpi", "kind", "how"),
+            "mechanics": ("mechanic",), "timeline": ("phase", "action"), "economics": ("item", "kind"),
+            "forecast": ("kpi", "kind"), "sensitivity": ("rate",)}
+    for name, cols in keys.items():
+        for col in cols:
+            assert all(re.fullmatch(r"[a-z0-9_]+", v) for v in sample_plan.tables[name][col]), (name, col)
+    assert sample_plan.tables["thresholds"]["chosen"].tolist().count(True) == 1
+    with_rows = [b for sec in sample_plan.sections.values() for b in sec.blocks if isinstance(b, Table) and b.rows]
+    assert {b.name for b in with_rows} >= {"economics", "channels", "kpis", "risks", "mechanics", "sensitivity"}
+    for b in with_rows:
+        assert len(b.rows) == len(sample_plan.tables[b.name]), b.name
+        assert all(len(row) == len(b.labels) for row in b.rows), b.name
+    econ = sample_plan.tables["economics"].set_index("item")
+    assert econ.loc["liability", "p90"] == sample_plan.kpis["reward_liability"].band.p90  # one source
+    html = section_html(sample_plan, sample_plan.sections["rewards"])
+    liability = sample_plan.kpis["reward_liability"].band
+    assert f"¥{liability.p50:,.0f} (¥{liability.p10:,.0f} – ¥{liability.p90:,.0f})" in html  # range in one cell

@@ -67,6 +67,7 @@ class Table:
     caption: str = ""
     labels: tuple[tuple[str, str], ...] = ()
     formats: tuple[tuple[str, str], ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()  # the view's text per row (words around numbers); tables keep the values
 
 
 @dataclass(frozen=True)

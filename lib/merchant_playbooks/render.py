@@ -85,9 +85,10 @@ def table_html(plan: Plan, block: Table) -> str:
     classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
     head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
     rows = []
-    for record in df[list(labels)].itertuples(index=False):
-        cells = "".join(f"<td{classes[col]}>{esc(fmt_value(value, kinds[col], plan))}</td>"
-                        for col, value in zip(labels, record, strict=True))
+    texts = block.rows or [[fmt_value(v, kinds[c], plan) for c, v in zip(labels, r, strict=True)]
+                           for r in df[list(labels)].itertuples(index=False)]
+    for record in texts:
+        cells = "".join(f"<td{classes[col]}>{esc(text)}</td>" for col, text in zip(labels, record, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
     long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""

@@ -1,4 +1,4 @@
-"""Charts of the zero-fan launch plan, each a named function of the plan's data."""
+"""Charts of the zero-fan launch plan, each a named function of the plan's data (names from the catalogues)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 from .. import i18n
 from ..charts import ACCENT, BAND, PALETTE, WIDTH, title
 from ..plan import Plan
+from .decision_words import rate_name
 
 NS = "zero_fan_launch"
 
@@ -107,13 +108,14 @@ def chart_tornado(plan: Plan) -> alt.Chart:
     """Tornado: new fans with each rate alone at its low and high end, widest swing on top."""
     tor = plan.tables["sensitivity"]
     low, high = _t(plan, "chart.low"), _t(plan, "chart.high")
+    partners = [p["name"] for p in plan.data["partners"]]
+    order = [rate_name(r, partners, plan.language) for r in tor["rate"]]
     rows = []
-    for r in tor.itertuples(index=False):
-        rows.append({"rate": r.rate_name, "end": low, "from": r.base, "to": r.fans_at_low, "swing": r.swing})
-        rows.append({"rate": r.rate_name, "end": high, "from": r.base, "to": r.fans_at_high, "swing": r.swing})
+    for name, r in zip(order, tor.itertuples(index=False), strict=True):
+        rows.append({"rate": name, "end": low, "from": r.base, "to": r.fans_at_low, "swing": r.swing})
+        rows.append({"rate": name, "end": high, "from": r.base, "to": r.fans_at_high, "swing": r.swing})
     df = pd.DataFrame(rows, columns=["rate", "end", "from", "to", "swing"])
     base = float(tor["base"].iloc[0]) if len(tor) else 0.0
-    order = list(tor["rate_name"])
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("rate:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("from:Q", title=_t(plan, "chart.new_fans")),
@@ -132,7 +134,8 @@ def chart_tornado(plan: Plan) -> alt.Chart:
 
 def chart_mechanics(plan: Plan) -> alt.Chart:
     """Bars: each mechanic's weighted score, the recommended one highlighted."""
-    df = plan.tables["mechanics"][["mechanic", "mechanic_name", "score", "rank"]].copy()
+    df = plan.tables["mechanics"][["mechanic", "score", "rank"]].copy()
+    df["mechanic_name"] = [_t(plan, f"mechanic.{k}") for k in df["mechanic"]]
     df["recommended"] = df["rank"] == 1
     return (
         alt.Chart(df)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from .schema import Section
 
-# Partners pass the campaign on through their own account, groups and counters (plan.py, "channels").
+# Partners pass the campaign on through their own account, groups and counters (figures.channel_table).
 PARTNER_CHANNELS = ("official_account", "wechat_group", "offline_store")
 
 
-def uses(section: Section) -> list[tuple[str, str]]:
+def uses(section: Section, figures: object = None) -> list[tuple[str, str]]:
     """The points campaign runs in the mini program and spreads wherever participants and staff
     share it (`share_via`); partners, when there are any, post it on their own channels. No
-    follow is required (the plan offers it as a benefit), so `forced_follow` is never used."""
+    follow is required (the plan offers it as a benefit), so `forced_follow` is never used.
+    The plan's figures are not needed: what it uses follows from the params alone."""
     pairs = [(section.mechanic, "mini_program")]
     pairs += [(section.mechanic, channel) for channel in section.share_via]
     if section.partners:

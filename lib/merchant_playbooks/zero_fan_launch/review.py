@@ -83,10 +83,4 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
     )
 
 
-def add_review(plan: Plan, params: PlaybookParams) -> None:
-    """Add the review section when the section names an actuals file (nothing otherwise)."""
-    if params.section.actuals:
-        review.add_review(plan, spec(plan, params), params.data_path(params.section.actuals))
-
-
-__all__ = ["METRICS", "add_review", "spec"]
+__all__ = ["METRICS", "spec"]
