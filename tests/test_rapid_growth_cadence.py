@@ -499,15 +499,18 @@ def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
     from merchant_playbooks.rapid_growth_cadence import model as model_module
     from merchant_playbooks.rapid_growth_cadence import plan as plan_module
     from merchant_playbooks.rapid_growth_cadence import products as products_module
+    from merchant_playbooks.rapid_growth_cadence import simulation as simulation_module
+    from merchant_playbooks.rapid_growth_cadence import stock as stock_module
+    from merchant_playbooks.rapid_growth_cadence import targets as targets_module
 
     params = load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence")
     warm = _plan_json(build_plan(params))
-    for cached in (products_module._read_cached, products_module._scored_cached, model_module._stream,
-                   model_module._year_days, model_module._season_weights, model_module._month_slices,
+    for cached in (products_module._read_cached, products_module._scored_cached, simulation_module._stream,
+                   targets_module._year_days, targets_module._season_weights, targets_module.month_slices,
                    calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays,
                    calendar_module._months, products_module._event_price):
         cached.cache_clear()
-    for kept in (model_module._RAMPS, model_module._SCHEDULES, model_module._PICKS, plan_module._TABLES):
+    for kept in (simulation_module._RAMPS, model_module._SCHEDULES, stock_module._PICKS, plan_module._TABLES):
         kept.clear()
     assert _plan_json(build_plan(params)) == warm
 
@@ -548,7 +551,7 @@ def test_festival_dates_and_the_monte_carlo_stream_are_cached_read_only():
     holidays = cal.public_holidays(2027)
     holidays.clear()  # the caller's own dict
     assert cal.public_holidays(2027)
-    from merchant_playbooks.rapid_growth_cadence.model import _Replay
+    from merchant_playbooks.rapid_growth_cadence.simulation import _Replay
 
     a, b = _Replay(5, 100), _Replay(5, 100)
     first = a.beta(3.0, 3.0, size=100)

@@ -16,8 +16,9 @@ from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
 from .calendar import Event
 from .compliance import uses
-from .model import GOALS, CadenceModel, build_model, frames
+from .model import GOALS, CadenceModel, build_model
 from .review import add_review
+from .stock import frames
 
 NS = "rapid_growth_cadence"
 
