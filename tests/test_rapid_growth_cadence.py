@@ -326,7 +326,7 @@ def test_plan_json_timeline_lists_every_event_with_iso_dates(sample_plan, tmp_pa
     keys = [row["key"] for row in data["timeline"]]
     assert set(keys) == {e.key for e in sample_plan.model.events} and len(keys) >= 12
     for row in data["timeline"]:
-        assert {"date", "warmup_start", "name", "kind"} <= set(row)
+        assert {"date", "warmup_start", "key", "kind"} <= set(row)  # keys, not words: the view names them
         day, warm = date.fromisoformat(row["date"]), date.fromisoformat(row["warmup_start"])
         assert warm <= date.fromisoformat(row["sale_start"]) <= date.fromisoformat(row["sale_end"])
         assert row["kind"] in ("festival", "shopping", "school_holiday", "brand")
@@ -352,9 +352,10 @@ def test_a_chinese_merchant_gets_chinese_text_and_charts():
     params = params_from_notebook("rapid_growth_cadence", merchant, section_data, str(PARAMS / "crunch-snacks.yaml"))
     plan = build_plan(params)
     assert plan.sections["goal"].title == "阶段与目标"
-    assert plan.timeline[0]["name"] in ("寒假", "春节")
-    spec = charts.chart_year_calendar(plan).to_dict()
-    assert "每周固定活动" in json.dumps(spec, ensure_ascii=False)
+    assert plan.timeline[0]["key"] in ("winter_holiday", "spring_festival")
+    spec = json.dumps(charts.chart_year_calendar(plan).to_dict(), ensure_ascii=False)
+    assert "每周固定活动" in spec and "品牌 2 周年庆" in spec  # lanes named in Chinese, the anniversary's age too
+    assert plan.tables["calendar"]["event"].iloc[0] in ("winter_holiday", "spring_festival")
 
 
 def test_charts_are_specs_over_the_plan_data(sample_plan):
@@ -496,8 +497,8 @@ def _plan_json(plan) -> str:
 
 def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
     from merchant_playbooks.rapid_growth_cadence import calendar as calendar_module
+    from merchant_playbooks.rapid_growth_cadence import figures as figures_module
     from merchant_playbooks.rapid_growth_cadence import model as model_module
-    from merchant_playbooks.rapid_growth_cadence import plan as plan_module
     from merchant_playbooks.rapid_growth_cadence import products as products_module
     from merchant_playbooks.rapid_growth_cadence import simulation as simulation_module
     from merchant_playbooks.rapid_growth_cadence import stock as stock_module
@@ -510,7 +511,7 @@ def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
                    calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays,
                    calendar_module._months, products_module._event_price):
         cached.cache_clear()
-    for kept in (simulation_module._RAMPS, model_module._SCHEDULES, stock_module._PICKS, plan_module._TABLES):
+    for kept in (simulation_module._RAMPS, model_module._SCHEDULES, stock_module._PICKS, figures_module._TABLES):
         kept.clear()
     assert _plan_json(build_plan(params)) == warm
 
