@@ -560,3 +560,52 @@ def test_festival_dates_and_the_monte_carlo_stream_are_cached_read_only():
     assert np.array_equal(first, np.random.default_rng(5).beta(3.0, 3.0, size=100))
     with pytest.raises(ValueError):
         first[0] = 0.5
+
+
+# ------------------------------------------------------------------ the seam: declaration, figures, words
+
+
+def test_the_declaration_is_complete_and_light_to_import():
+    import subprocess
+    import sys
+
+    from merchant_playbooks.rapid_growth_cadence import PLAYBOOK
+    from merchant_playbooks.rapid_growth_cadence import review as review_module
+    from merchant_playbooks.rapid_growth_cadence.panel import PANEL
+
+    assert PLAYBOOK.name == "rapid_growth_cadence" and PLAYBOOK.stage == "growing"
+    assert PLAYBOOK.section() is Section and PLAYBOOK.panel() is PANEL and PLAYBOOK.review() is review_module.spec
+    assert PLAYBOOK.charts() is charts and PLAYBOOK.data_files == ("catalogue", "actuals")
+    assert PLAYBOOK.notebook == ROOT / "playbooks" / "rapid_growth_cadence.ipynb" and PLAYBOOK.notebook.exists()
+    code = ("import sys, merchant_playbooks.rapid_growth_cadence; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'altair') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_figures_are_the_same_in_every_language_and_only_the_words_differ():
+    from merchant_playbooks.rapid_growth_cadence.figures import plan_figures
+
+    s = yaml.safe_load((PARAMS / "crunch-snacks.yaml").read_text(encoding="utf-8"))
+    source = str(PARAMS / "crunch-snacks.yaml")
+    section_data = {**s["rapid_growth_cadence"], "actuals": None, "simulations": 300}
+    en, zh = (plan_figures(params_from_notebook("rapid_growth_cadence", {**s["merchant"], "language": lang},
+                                                section_data, source)) for lang in ("en", "zh"))
+    assert en.tables.keys() == zh.tables.keys() and en.data == zh.data and en.timeline == zh.timeline
+    for name, table in en.tables.items():
+        assert table.equals(zh.tables[name]), name
+    assert set(en.tables["calendar"]["event"]) == {e.key for e in en.model.events}  # keys, named by the view
+
+
+def test_the_handout_names_the_tables_keys_with_their_rows_cells(sample_plan):
+    from merchant_playbooks import i18n
+    from merchant_playbooks.render import section_html
+
+    html = {key: section_html(sample_plan, sec) for key, sec in sample_plan.sections.items()}
+    assert "Brand anniversary (year 2)" in html["timeline"]  # the anniversary's age: its row's brand_years
+    courier = sample_plan.tables["risks"].set_index("risk").loc["courier"]
+    assert (f"({i18n.short_day(courier['start'], 'en')} – {i18n.short_day(courier['end'], 'en')})"
+            in html["risks"])
+    per_month = i18n.money(sample_plan.data["targets"]["sales"] / 12, "CNY", "en")
+    assert f"{per_month} a month on average" in html["kpis"]
+    assert "{" not in "".join(html.values())  # every placeholder filled

@@ -43,7 +43,8 @@ def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict
         return i18n.t("common.answer.yes" if value else "common.answer.no", plan.language)
     if kind.startswith("key:"):  # a table keeps a choice's key; the catalogue `<prefix>.<key>` names it
         if isinstance(value, list | tuple):  # several keys: each named, in a list
-            return i18n.t("common.table.list_separator", plan.language).join(fmt_value(v, kind, plan, row=row) for v in value)
+            sep = i18n.t("common.table.list_separator", plan.language)
+            return sep.join(fmt_value(v, kind, plan, row=row) for v in value)
         text = i18n.t(f"{kind[4:]}.{value}", plan.language)
         return text.format_map(row) if row is not None and "{" in text else text  # {column}: that cell of the row
     if isinstance(value, Decimal):
@@ -82,7 +83,7 @@ def kpi_cards(plan: Plan, keys: tuple[str, ...]) -> str:
 
 class _Cells(dict):
     """A table row's cells as the merchant reads them, each in its column's format, made when first asked
-    for: a key's message may name other cells of its row (`{years}`, `{start}`), shown the same way."""
+    for: a key's message may name other cells of its row (`{brand_years}`, `{start}`), shown the same way."""
 
     def __init__(self, plan: Plan, record: dict, formats: dict[str, str]) -> None:
         super().__init__()

@@ -10,11 +10,10 @@ from __future__ import annotations
 from ..loading import PlaybookParams
 from ..plan import Plan
 from ..spine import assemble
+from . import PLAYBOOK
 
 
 def build_plan(params: PlaybookParams) -> Plan:
-    from . import PLAYBOOK
-
     return assemble(PLAYBOOK, params)
 
 

@@ -2,7 +2,7 @@
 
 Nothing here computes a number: sentences read the figures (`plan_figures`), tables name the
 figures tables' keys through their formats (see `view.EVENT` and the `key:` formats below).
-The spine's first half is here (goal, audience, mechanics, rewards, channels); the year's
+The spine's first half is here (goal, audience, mechanics, rewards); the channels, the year's
 calendar, forecast, products, KPIs, risks and event briefs are in `words_year.py`.
 """
 
