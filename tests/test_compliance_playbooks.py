@@ -14,6 +14,7 @@ from merchant_playbooks.membership_community import compliance as mc
 from merchant_playbooks.membership_community.plan import build_plan as build_membership
 from merchant_playbooks.plan import Callout, Table, write_plan_files
 from merchant_playbooks.rapid_growth_cadence import compliance as rgc
+from merchant_playbooks.rapid_growth_cadence.figures import plan_figures
 from merchant_playbooks.rapid_growth_cadence.plan import build_plan as build_cadence
 from merchant_playbooks.render import section_html
 from merchant_playbooks.rule_warnings import playbook_uses, warnings_for
@@ -78,9 +79,11 @@ def test_cadence_plan_lists_exactly_the_scheduled_events_schemes(crunch_plan):
     s = _params(CRUNCH, "rapid_growth_cadence").section
     scheduled = {x for e in crunch_plan.model.events if e.discount for x in e.schemes}
     assert set(rgc.event_schemes(s, crunch_plan.model.events)) == scheduled
-    assert set(rgc.uses(s, crunch_plan.model.events)) <= set(rgc.uses(s))  # validate's list is never shorter
+    figures = plan_figures(_params(CRUNCH, "rapid_growth_cadence"))  # what the spine hands to `uses`
+    assert figures.model.events == crunch_plan.model.events
+    assert set(rgc.uses(s, figures)) <= set(rgc.uses(s))  # validate's list is never shorter
     listed = {(r["mechanic"], r["channel"]) for r in crunch_plan.data["compliance"]}
-    assert listed == set(rgc.uses(s, crunch_plan.model.events))
+    assert listed == set(rgc.uses(s, figures))
 
 
 def test_cadence_plan_has_a_compliance_section_and_plan_json_lists_it(crunch_plan, tmp_path):

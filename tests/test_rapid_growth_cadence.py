@@ -326,7 +326,7 @@ def test_plan_json_timeline_lists_every_event_with_iso_dates(sample_plan, tmp_pa
     keys = [row["key"] for row in data["timeline"]]
     assert set(keys) == {e.key for e in sample_plan.model.events} and len(keys) >= 12
     for row in data["timeline"]:
-        assert {"date", "warmup_start", "name", "kind"} <= set(row)
+        assert {"date", "warmup_start", "key", "kind"} <= set(row)  # keys, not words: the view names them
         day, warm = date.fromisoformat(row["date"]), date.fromisoformat(row["warmup_start"])
         assert warm <= date.fromisoformat(row["sale_start"]) <= date.fromisoformat(row["sale_end"])
         assert row["kind"] in ("festival", "shopping", "school_holiday", "brand")
@@ -352,9 +352,10 @@ def test_a_chinese_merchant_gets_chinese_text_and_charts():
     params = params_from_notebook("rapid_growth_cadence", merchant, section_data, str(PARAMS / "crunch-snacks.yaml"))
     plan = build_plan(params)
     assert plan.sections["goal"].title == "阶段与目标"
-    assert plan.timeline[0]["name"] in ("寒假", "春节")
-    spec = charts.chart_year_calendar(plan).to_dict()
-    assert "每周固定活动" in json.dumps(spec, ensure_ascii=False)
+    assert plan.timeline[0]["key"] in ("winter_holiday", "spring_festival")
+    spec = json.dumps(charts.chart_year_calendar(plan).to_dict(), ensure_ascii=False)
+    assert "每周固定活动" in spec and "品牌 2 周年庆" in spec  # lanes named in Chinese, the anniversary's age too
+    assert plan.tables["calendar"]["event"].iloc[0] in ("winter_holiday", "spring_festival")
 
 
 def test_charts_are_specs_over_the_plan_data(sample_plan):
@@ -496,18 +497,21 @@ def _plan_json(plan) -> str:
 
 def test_the_full_plan_is_the_same_with_warm_caches_as_with_cold_ones():
     from merchant_playbooks.rapid_growth_cadence import calendar as calendar_module
+    from merchant_playbooks.rapid_growth_cadence import figures as figures_module
     from merchant_playbooks.rapid_growth_cadence import model as model_module
-    from merchant_playbooks.rapid_growth_cadence import plan as plan_module
     from merchant_playbooks.rapid_growth_cadence import products as products_module
+    from merchant_playbooks.rapid_growth_cadence import simulation as simulation_module
+    from merchant_playbooks.rapid_growth_cadence import stock as stock_module
+    from merchant_playbooks.rapid_growth_cadence import targets as targets_module
 
     params = load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence")
     warm = _plan_json(build_plan(params))
-    for cached in (products_module._read_cached, products_module._scored_cached, model_module._stream,
-                   model_module._year_days, model_module._season_weights, model_module._month_slices,
+    for cached in (products_module._read_cached, products_module._scored_cached, simulation_module._stream,
+                   targets_module._year_days, targets_module._season_weights, targets_module.month_slices,
                    calendar_module.spring_festival, calendar_module.qixi, calendar_module._public_holidays,
                    calendar_module._months, products_module._event_price):
         cached.cache_clear()
-    for kept in (model_module._RAMPS, model_module._SCHEDULES, model_module._PICKS, plan_module._TABLES):
+    for kept in (simulation_module._RAMPS, model_module._SCHEDULES, stock_module._PICKS, figures_module._TABLES):
         kept.clear()
     assert _plan_json(build_plan(params)) == warm
 
@@ -548,7 +552,7 @@ def test_festival_dates_and_the_monte_carlo_stream_are_cached_read_only():
     holidays = cal.public_holidays(2027)
     holidays.clear()  # the caller's own dict
     assert cal.public_holidays(2027)
-    from merchant_playbooks.rapid_growth_cadence.model import _Replay
+    from merchant_playbooks.rapid_growth_cadence.simulation import _Replay
 
     a, b = _Replay(5, 100), _Replay(5, 100)
     first = a.beta(3.0, 3.0, size=100)
@@ -556,3 +560,52 @@ def test_festival_dates_and_the_monte_carlo_stream_are_cached_read_only():
     assert np.array_equal(first, np.random.default_rng(5).beta(3.0, 3.0, size=100))
     with pytest.raises(ValueError):
         first[0] = 0.5
+
+
+# ------------------------------------------------------------------ the seam: declaration, figures, words
+
+
+def test_the_declaration_is_complete_and_light_to_import():
+    import subprocess
+    import sys
+
+    from merchant_playbooks.rapid_growth_cadence import PLAYBOOK
+    from merchant_playbooks.rapid_growth_cadence import review as review_module
+    from merchant_playbooks.rapid_growth_cadence.panel import PANEL
+
+    assert PLAYBOOK.name == "rapid_growth_cadence" and PLAYBOOK.stage == "growing"
+    assert PLAYBOOK.section() is Section and PLAYBOOK.panel() is PANEL and PLAYBOOK.review() is review_module.spec
+    assert PLAYBOOK.charts() is charts and PLAYBOOK.data_files == ("catalogue", "actuals")
+    assert PLAYBOOK.notebook == ROOT / "playbooks" / "rapid_growth_cadence.ipynb" and PLAYBOOK.notebook.exists()
+    code = ("import sys, merchant_playbooks.rapid_growth_cadence; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'altair') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_figures_are_the_same_in_every_language_and_only_the_words_differ():
+    from merchant_playbooks.rapid_growth_cadence.figures import plan_figures
+
+    s = yaml.safe_load((PARAMS / "crunch-snacks.yaml").read_text(encoding="utf-8"))
+    source = str(PARAMS / "crunch-snacks.yaml")
+    section_data = {**s["rapid_growth_cadence"], "actuals": None, "simulations": 300}
+    en, zh = (plan_figures(params_from_notebook("rapid_growth_cadence", {**s["merchant"], "language": lang},
+                                                section_data, source)) for lang in ("en", "zh"))
+    assert en.tables.keys() == zh.tables.keys() and en.data == zh.data and en.timeline == zh.timeline
+    for name, table in en.tables.items():
+        assert table.equals(zh.tables[name]), name
+    assert set(en.tables["calendar"]["event"]) == {e.key for e in en.model.events}  # keys, named by the view
+
+
+def test_the_handout_names_the_tables_keys_with_their_rows_cells(sample_plan):
+    from merchant_playbooks import i18n
+    from merchant_playbooks.render import section_html
+
+    html = {key: section_html(sample_plan, sec) for key, sec in sample_plan.sections.items()}
+    assert "Brand anniversary (year 2)" in html["timeline"]  # the anniversary's age: its row's brand_years
+    courier = sample_plan.tables["risks"].set_index("risk").loc["courier"]
+    assert (f"({i18n.short_day(courier['start'], 'en')} – {i18n.short_day(courier['end'], 'en')})"
+            in html["risks"])
+    per_month = i18n.money(sample_plan.data["targets"]["sales"] / 12, "CNY", "en")
+    assert f"{per_month} a month on average" in html["kpis"]
+    assert "{" not in "".join(html.values())  # every placeholder filled

@@ -24,7 +24,7 @@ NUMERIC = ("money", "share", "count", "number", "ratio")
 LONG_TABLE_ROWS = 14  # longer tables may break across printed pages (between rows, header repeated)
 
 
-def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False) -> str:
+def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict | None = None) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if kind == "money":
@@ -42,7 +42,11 @@ def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False) -> str:
     if kind == "yesno":  # a table keeps booleans; the merchant reads yes / no
         return i18n.t("common.answer.yes" if value else "common.answer.no", plan.language)
     if kind.startswith("key:"):  # a table keeps a choice's key; the catalogue `<prefix>.<key>` names it
-        return i18n.t(f"{kind[4:]}.{value}", plan.language)
+        if isinstance(value, list | tuple):  # several keys: each named, in a list
+            sep = i18n.t("common.table.list_separator", plan.language)
+            return sep.join(fmt_value(v, kind, plan, row=row) for v in value)
+        text = i18n.t(f"{kind[4:]}.{value}", plan.language)
+        return text.format_map(row) if row is not None and "{" in text else text  # {column}: that cell of the row
     if isinstance(value, Decimal):
         return i18n.number(float(value), 2)
     return str(value)
@@ -77,6 +81,19 @@ def kpi_cards(plan: Plan, keys: tuple[str, ...]) -> str:
     return f'<div class="mp-kpis">{"".join(cards)}</div>'
 
 
+class _Cells(dict):
+    """A table row's cells as the merchant reads them, each in its column's format, made when first asked
+    for: a key's message may name other cells of its row (`{brand_years}`, `{start}`), shown the same way."""
+
+    def __init__(self, plan: Plan, record: dict, formats: dict[str, str]) -> None:
+        super().__init__()
+        self.plan, self.record, self.formats = plan, record, formats
+
+    def __missing__(self, col: str) -> str:
+        self[col] = fmt_value(self.record[col], self.formats.get(col, "text"), self.plan, row=self)
+        return self[col]
+
+
 def table_html(plan: Plan, block: Table) -> str:
     df = plan.tables[block.name]
     labels = dict(block.labels) or {c: c for c in df.columns}
@@ -85,10 +102,16 @@ def table_html(plan: Plan, block: Table) -> str:
     classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
     head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
     rows = []
+<<<<<<< HEAD
     texts = block.rows or [[fmt_value(v, kinds[c], plan) for c, v in zip(labels, r, strict=True)]
                            for r in df[list(labels)].itertuples(index=False)]
     for record in texts:
         cells = "".join(f"<td{classes[col]}>{esc(text)}</td>" for col, text in zip(labels, record, strict=True))
+=======
+    for record in df.to_dict(orient="records"):
+        shown = _Cells(plan, record, formats)
+        cells = "".join(f"<td{classes[col]}>{esc(shown[col])}</td>" for col in labels)
+>>>>>>> pb-rapid
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
     long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""

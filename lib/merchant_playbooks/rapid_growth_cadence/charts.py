@@ -11,12 +11,21 @@ import pandas as pd
 from .. import i18n
 from ..charts import ACCENT, BAND, PALETTE, ChartSpec, framed_spec, title
 from ..plan import Plan
+from .view import event_name
 
 NS = "rapid_growth_cadence"
 
 
 def _t(plan: Plan, key: str, **kw: object) -> str:
     return i18n.t(f"{NS}.{key}", plan.language, **kw)
+
+
+def _name(plan: Plan, key: str) -> str:
+    return event_name(key, plan.data["brand_years"], plan.language)
+
+
+def _month_name(plan: Plan, month: int) -> str:
+    return _t(plan, f"month.{month}")  # 0: the year (the total row)
 
 
 def _date_format(plan: Plan) -> str:
@@ -27,7 +36,7 @@ def calendar_data(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     """Tidy rows for the year chart: spans (warm-ups and sales), festival days, weekly fixture days."""
     spans, days = [], []
     for row in plan.timeline:
-        lane = row["name"]
+        lane = _name(plan, row["key"])
         sale_start, sale_end = pd.Timestamp(row["sale_start"]), pd.Timestamp(row["sale_end"])
         warm = pd.Timestamp(row["warmup_start"])
         if warm < sale_start:
@@ -45,7 +54,7 @@ def chart_year_calendar(plan: Plan) -> alt.Chart:
     """Year at a glance: one lane per event (warm-up, sale, festival day) and a lane of weekly fixture days."""
     spans, days, weekly = calendar_data(plan)
     year = plan.data["year"]
-    lanes = [row["name"] for row in plan.timeline] + [_t(plan, "chart.weekly_lane")]
+    lanes = [_name(plan, row["key"]) for row in plan.timeline] + [_t(plan, "chart.weekly_lane")]
     phases = [_t(plan, k) for k in ("chart.phase_warmup", "chart.phase_discount", "chart.phase_theme")]
     x_scale = alt.Scale(domain=[f"{year}-01-01", f"{year + 1}-01-01"])
     x = alt.X("start:T", title=None, scale=x_scale, axis=alt.Axis(format=_date_format(plan), tickCount=12))
@@ -67,10 +76,12 @@ def chart_year_calendar(plan: Plan) -> alt.Chart:
 
 
 def _monthly_frame(plan: Plan) -> pd.DataFrame:
-    """The monthly targets chart's data: the twelve months (not the total row), sales as numbers."""
+    """The monthly targets chart's data: the twelve months (not the total row), sales as numbers, and
+    each month's name."""
     df = plan.tables["monthly_targets"]
     df = df[df["month"] > 0].copy()
     df["sales"] = df["sales"].astype(float)
+    df["month_name"] = [_month_name(plan, m) for m in df["month"]]
     return df
 
 
@@ -96,6 +107,7 @@ def chart_event_forecast(plan: Plan) -> alt.Chart:
     """Each event's sales: P10–P90 bar, P50 dot and the event's target as a tick."""
     df = plan.tables["event_forecast"][["event", "target_sales", "sales_p10", "sales_p50", "sales_p90"]].copy()
     df["target_sales"] = df["target_sales"].astype(float)
+    df["event"] = [_name(plan, key) for key in df["event"]]
     order = list(df["event"])
     symbol = i18n.CURRENCY_SYMBOLS.get(plan.currency, plan.currency)
     y = alt.Y("event:N", title=None, sort=order)
@@ -145,5 +157,6 @@ def _monthly_records(plan: Plan) -> list[dict]:
             if isinstance(v, float) and not math.isfinite(v):
                 v = None
             row[c] = v
+        row["month_name"] = _month_name(plan, month)
         out.append(row)
     return out

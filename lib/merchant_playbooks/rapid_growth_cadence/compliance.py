@@ -11,6 +11,7 @@ rules table has nothing to say about them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from . import calendar as cal
 from .schema import Section
@@ -22,7 +23,7 @@ SCHEME_MECHANIC = {"coupon": "coupon", "group_buy": "group_buy"}
 # and are announced in the groups (messages: rapid_growth_cadence.weekly.*).
 WEEKLY_CHANNELS = ("mini_program", "wechat_group")
 # Event sales run in the mini program; the warm-up teaser goes to groups and Moments, the notice
-# to existing customers to the official account (plan.py "channels and warm-up": channels.intro,
+# to existing customers to the official account (words_year.py `channels`: channels.intro,
 # channels.channels_discount). Text messages to past buyers are not a WeChat channel.
 EVENT_CHANNELS = ("mini_program", "wechat_group", "external_link", "official_account")
 
@@ -55,9 +56,11 @@ def event_schemes(section: Section, events: Iterable[cal.Event] | None = None) -
     return list(dict.fromkeys(schemes))
 
 
-def uses(section: Section, events: Iterable[cal.Event] | None = None) -> list[tuple[str, str]]:
+def uses(section: Section, figures: Any = None) -> list[tuple[str, str]]:
     """Weekly fixtures in the mini program and the groups; event schemes wherever events are run and
-    announced. `events`: the plan's scheduled events, for an exact list (see `event_schemes`)."""
+    announced. `figures`: the plan's figures (`figures.plan_figures`), whose model's scheduled events
+    give an exact list; without them (`playbooks validate`) the longest list (see `event_schemes`)."""
+    events = figures.model.events if figures is not None else None
     pairs = [(WEEKLY_MECHANIC[a.activity], channel) for a in section.weekly_activities
              if a.activity in WEEKLY_MECHANIC for channel in WEEKLY_CHANNELS]
     pairs += [(SCHEME_MECHANIC[x], channel) for x in event_schemes(section, events) if x in SCHEME_MECHANIC

@@ -41,8 +41,9 @@ METRICS = (
 )
 
 
-def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
-    """The calendar's review: its funnel, goal (the year's sales) and the two rates it re-estimates."""
+def full_spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
+    """The calendar's review of the whole year: its funnel, goal (the year's sales) and the two rates it
+    re-estimates."""
     s, model = params.section, plan.model
     sales = model.sim.sales  # (draws, days)
     orders = sales / float(model.average_order_value)
@@ -77,20 +78,17 @@ def so_far(s: review.ReviewSpec, last: date) -> review.ReviewSpec:
     return dataclasses.replace(s, daily=band, goal_target=target)
 
 
-def add_review(plan: Plan, params: PlaybookParams) -> None:
-    """Add the review section when the section names an actuals file (nothing otherwise).
-
-    A year is reviewed up to the last day the file reports: the goal is the plan's
-    sales up to then, not the whole year's (days left out before it are still listed)."""
+def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
+    """The review the spine adds: the year up to the last day the actuals file reports (the whole
+    year without a file). The goal is the plan's sales up to then, not the whole year's (days left
+    out before it are still listed by the review)."""
+    full = full_spec(plan, params)
     if not params.section.actuals:
-        return
-    full = spec(plan, params)
+        return full
     path = params.data_path(params.section.actuals)
     days = sorted(review.plan_band(full.daily)["date"].unique())
-    shown = display_path(path)
-    seen = review.read_actuals(path, tuple(m.key for m in METRICS), days[0], days[-1], shown).table.index
-    last = max(seen) if len(seen) else days[-1]
-    review.add_review(plan, so_far(full, last), path, shown)
+    seen = review.read_actuals(path, tuple(m.key for m in METRICS), days[0], days[-1], display_path(path)).table.index
+    return so_far(full, max(seen) if len(seen) else days[-1])
 
 
-__all__ = ["METRICS", "add_review", "so_far", "spec"]
+__all__ = ["METRICS", "full_spec", "so_far", "spec"]
