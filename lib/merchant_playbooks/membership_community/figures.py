@@ -21,7 +21,7 @@ from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
 from .model import MembershipModel, build_model
 from .rfm import SEGMENT_ORDER
-from .rows import records, rows
+from .rows import Memo, fresh, records, rows
 
 if TYPE_CHECKING:  # the params' type only: the model side imports no loading, diagnosis or words
     from ..loading import PlaybookParams
@@ -38,28 +38,33 @@ TRACK = (("members", "track_members"), ("active", "track_active"), ("store_visit
          ("gift_cost", "track_gifts"), ("incremental_revenue", "track_repeat"))
 RISKS = ("cost_creep", "fatigue", "low_activity", "group_limits", "lottery_rules", "thin_history")
 CAMP_PHASES = ("join", "engage", "convert")
+# the timeline moves only with the dates and the camp: built once per those (each plan gets its own copy)
+_TIMELINES = Memo(8, lambda item: ([dict(e) for e in item[0]], fresh(item[1])))
+_FRAMES = Memo(16, fresh)  # the channel schedule (by its dates) and the risks (always the same)
 
 
 def plan_figures(params: PlaybookParams, level_names: list[str]) -> Figures:
     """The plan's numbers for validated `params`; `level_names` name the template's levels."""
     s = params.section
     model = build_model(s, params.merchant, params.data_path(s.orders_file), level_names, s.orders_file)
-    timeline, timeline_rows = _timeline(s, model)
-    # each level's member discount beside its price rate (the view shows "5% off")
-    tiers = model.tiers.assign(discount=1 - model.tiers["price_rate"])
-    tables = {"segments": _segments(model), "tiers": tiers, "gifts": _gifts(s, model)}
+    dates = (s.plan_start, s.end_date, s.warmup_start, s.start_date, s.event_end, tuple(model.camp))
+    timeline, timeline_table = _TIMELINES.get(dates, lambda: _timeline(s, model))
+    tables = {"segments": _segments(model), "tiers": model.tiers, "gifts": _gifts(s, model)}
     if s.community.lottery.enabled:
         tables["lottery"] = _lottery(model)
     tables |= {
-        "channels": pd.DataFrame(_channel_rows(s)),
-        "timeline": pd.DataFrame(timeline_rows),
+        "channels": _FRAMES.get(("channels", s.warmup_start, s.start_date, s.event_end, s.community.warmup_days,
+                                 s.community.event_days, s.community.lottery.enabled),
+                                lambda: pd.DataFrame(_channel_rows(s))),
+        "timeline": timeline_table,
         "funnel": pd.DataFrame(_funnel(model)),
-        "winback": model.winback.copy(),
+        "winback": model.winback,
     }
     kpis = _kpis(s, model)
     tables["kpis"] = pd.DataFrame([{"key": k, "kind": kpis[k].kind, "target_value": kpis[k].band.p50,
                                     "warn_value": kpis[k].band.p10, "how": how} for k, how in TRACK])
-    tables["risks"] = pd.DataFrame([{"risk": k, "trigger": f"{k}_sign", "backup": f"{k}_backup"} for k in RISKS])
+    tables["risks"] = _FRAMES.get("risks", lambda: pd.DataFrame(
+        [{"risk": k, "trigger": f"{k}_sign", "backup": f"{k}_backup"} for k in RISKS]))
     return Figures(start=s.plan_start, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
                    headline=HEADLINE, timeline=timeline, tables=tables, data=_data(s, model), model=model)
 
@@ -74,8 +79,7 @@ def _kpis(s, model: MembershipModel) -> dict[str, KpiFigure]:
 
 def _segments(model: MembershipModel) -> pd.DataFrame:
     """The RFM segments in the source's order; `segment` is the key, `action` the key of its next step."""
-    seg = model.segments.copy()
-    seg["action"] = seg["segment"]
+    seg = model.segments.assign(action=model.segments["segment"])
     return seg.sort_values("segment", key=lambda k: k.map(SEGMENT_ORDER.index)).reset_index(drop=True)
 
 
@@ -135,8 +139,8 @@ def _channel_rows(s) -> list[dict]:
     return [{"date": d, "channel": ch, "message": msg} for d, ch, msg in out]
 
 
-def _timeline(s, model: MembershipModel) -> tuple[list[dict], list[dict]]:
-    """plan.json's timeline (ISO dates, keys) and the timeline table's rows (dates, keys; "" for none)."""
+def _timeline(s, model: MembershipModel) -> tuple[list[dict], pd.DataFrame]:
+    """plan.json's timeline (ISO dates, keys) and the timeline table (dates, keys; "" for none)."""
     camp = {d.date: d for d in model.camp}
     timeline, table = [], []
     day = s.plan_start
@@ -151,7 +155,7 @@ def _timeline(s, model: MembershipModel) -> tuple[list[dict], list[dict]]:
             entry.update(camp_day=cd.day, camp_phase=cd.phase, content_type=cd.content)
         timeline.append(entry)
         day += timedelta(days=1)
-    return timeline, table
+    return timeline, pd.DataFrame(table)
 
 
 def _stage(s, day: date) -> str:

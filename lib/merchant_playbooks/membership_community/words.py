@@ -15,8 +15,12 @@ from .. import i18n
 from ..figures import Figures, Words
 from ..loading import PlaybookParams
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
+from .rows import Memo, fresh
 from .voice import NS, Voice, level_names
 from .words_value import decision, forecast, rewards
+
+_TIMELINES = Memo(8, fresh)  # the timeline in words, by language and the figures' timeline (most levers keep it)
+
 
 def plan_words(figures: Figures, params: PlaybookParams) -> Words:
     s = params.section
@@ -129,14 +133,8 @@ def _channels(s, v: Voice) -> Section:
 
 def _timeline(f: Figures, s, v: Voice, tables: dict) -> Section:
     t, lang = v.t, v.lang
-    rows = f.tables["timeline"]
-    tables["timeline"] = rows.assign(
-        weekday=[i18n.weekday(d, lang) for d in rows["date"]],
-        stage=[t(f"timeline.stage_{k}") for k in rows["stage"]],
-        phase=[t(f"timeline.phase_{k}") if k else "" for k in rows["phase"]],
-        content=[t(f"content.{k}") if k else "" for k in rows["content"]],
-        action=[t(f"timeline.{k}") if k else "" for k in rows["action"]],
-    )[["date", "weekday", "stage", "camp_day", "phase", "content", "action"]]
+    key = (lang, tuple(tuple(e.items()) for e in f.timeline))
+    tables["timeline"] = _TIMELINES.get(key, lambda: _timeline_table(f.tables["timeline"], v))
     blocks: list[object] = []
     if s.camp.enabled:
         days = f.data["figures"]["camp_phase_days"]
@@ -147,6 +145,17 @@ def _timeline(f: Figures, s, v: Voice, tables: dict) -> Section:
         ("camp_day", t("col.camp_day")), ("phase", v.common("table.phase")), ("content", t("col.content")),
         ("action", v.common("table.action"))), formats=(("date", "date"), ("camp_day", "count"))))
     return v.section("timeline", *blocks)
+
+
+def _timeline_table(rows: pd.DataFrame, v: Voice) -> pd.DataFrame:
+    """The timeline's keys in words, built in one go."""
+    t, dates = v.t, rows["date"].tolist()
+    return pd.DataFrame({
+        "date": dates, "weekday": [i18n.weekday(d, v.lang) for d in dates],
+        "stage": [t(f"timeline.stage_{k}") for k in rows["stage"].tolist()], "camp_day": rows["camp_day"].to_numpy(),
+        "phase": [t(f"timeline.phase_{k}") if k else "" for k in rows["phase"].tolist()],
+        "content": [t(f"content.{k}") if k else "" for k in rows["content"].tolist()],
+        "action": [t(f"timeline.{k}") if k else "" for k in rows["action"].tolist()]})
 
 
 def _kpi_value(v: Voice, kind: str, value: float) -> str:

@@ -27,7 +27,7 @@ def rewards(f: Figures, s, v: Voice, tables: dict) -> Section:
                      ("benefit_cost", "money"), ("benefit_cost_per_member", "money"), ("benefit_budget", "money"),
                      ("worth", "money"))),
     ]
-    for row in rows(f.tables["tiers"][["tier", "flag", "benefit_cost", "worth", "benefit_budget"]]):
+    for row in rows(f.tables["tiers"]):
         if row.flag == "over_worth":
             blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=v.money(row.benefit_cost),
                                     worth=v.money(row.worth)), "danger"))
