@@ -312,6 +312,57 @@ def test_lottery_prizes_are_the_merchants_or_named_in_the_merchants_language(lil
     assert "精美小礼品" in rules and "一等奖奖品" in rules and "shoe" not in rules.lower()
 
 
+def test_figures_hold_numbers_and_keys_and_the_words_only_name_them():
+    """The model side is the same in every language but for the template's level names; the view
+    formats what the figures hold and leaves them as they were."""
+    from merchant_playbooks.membership_community.figures import plan_figures
+    from merchant_playbooks.membership_community.words import level_names, plan_words
+
+    params = load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community")
+    section = params.section.model_copy(update={"simulations": 300, "actuals": None})
+    en = dataclasses.replace(params, section=section)
+    zh = dataclasses.replace(en, merchant=en.merchant.model_copy(update={"language": "zh"}))
+    figures = {p.lang: plan_figures(p, level_names(p.lang)) for p in (en, zh)}
+    assert {k: f.band for k, f in figures["en"].kpis.items()} == {k: f.band for k, f in figures["zh"].kpis.items()}
+    names = dict(zip(level_names("en"), level_names("zh"), strict=True))
+    for name, table in figures["en"].tables.items():
+        other = figures["zh"].tables[name]
+        if name == "tiers":
+            table = table.assign(tier=table["tier"].map(names), next_tier=table["next_tier"].map(names).fillna(""))
+        pd.testing.assert_frame_equal(table, other, obj=name)
+    f = figures["en"]
+    assert set(f.tables["segments"]["segment"]) <= set(rfm.SEGMENT_ORDER)
+    assert {"warmup", "sale", "after"} <= set(f.tables["timeline"]["stage"]) <= {"before", "warmup", "sale", "after"}
+    assert {e["action"] for e in f.timeline} <= {"", "open_groups", "warmup", "preview", "launch", "sale", "last_call",
+                                                 "settle"}
+    before = {name: table.copy() for name, table in f.tables.items()}
+    words = plan_words(f, en)
+    for name, table in f.tables.items():
+        pd.testing.assert_frame_equal(table, before[name], obj=name)
+    assert words.tables["funnel"]["p50_text"].tolist()[-1] == i18n.money(f.kpis["sales"].band.p50, "CNY", "en")
+    assert words.kpi_labels["clv_total"] == i18n.t("membership_community.kpi.clv_total", "en", months=section.clv_months)
+
+
+def test_the_declaration_is_light_and_names_every_part():
+    import subprocess
+    import sys
+
+    from merchant_playbooks.membership_community import PLAYBOOK, review
+    from merchant_playbooks.membership_community.panel import PANEL
+    from merchant_playbooks.membership_community.schema import Section
+
+    code = ("import sys, merchant_playbooks.membership_community as m; "
+            "print(sorted({'numpy', 'pandas', 'altair'} & set(sys.modules)))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+    assert (PLAYBOOK.name, PLAYBOOK.stage) == ("membership_community", "stable")
+    assert PLAYBOOK.section() is Section and PLAYBOOK.review() is review.spec and PLAYBOOK.panel() is PANEL
+    assert PLAYBOOK.charts() is charts and PLAYBOOK.notebook.is_file()
+    assert PLAYBOOK.data_files == ("orders_file", "actuals")
+    section = load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community").section
+    assert PLAYBOOK.uses(section, None)[:2] == [("coupon", "wechat_group"), ("coupon", "offline_store")]
+    assert PLAYBOOK.group_sizes(section) == [("wechat_group", section.community.group_size)]
+
+
 def test_every_forecast_range_is_ordered(lily_plan):
     for key, kpi in lily_plan.kpis.items():
         assert kpi.band.p10 <= kpi.band.p50 <= kpi.band.p90, key

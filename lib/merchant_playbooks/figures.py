@@ -42,3 +42,4 @@ class Words:
     title: str
     kpi_labels: dict[str, str]
     sections: dict[str, Any]  # key -> plan.Section
+    tables: dict[str, Any] = field(default_factory=dict)  # name -> a figures table with the view's text columns

@@ -24,7 +24,7 @@ def assemble(playbook: Any, params: Any) -> Plan:
     plan.kpis = {key: Kpi(key, words.kpi_labels[key], f.band, f.kind) for key, f in figures.kpis.items()}
     plan.headline = figures.headline
     plan.timeline = figures.timeline
-    plan.tables = dict(figures.tables)
+    plan.tables = {**figures.tables, **words.tables}  # the view's copies carry their text columns
     plan.data = dict(figures.data)
     plan.model = figures.model
     plan.sections = dict(words.sections)

@@ -18,7 +18,8 @@ def _t(plan: Plan, key: str, **kw: object) -> str:
 
 def chart_segments(plan: Plan) -> alt.Chart:
     """Grouped bars: each RFM segment's share of customers and of revenue."""
-    seg = plan.tables["segments"]
+    seg = plan.tables["segments"].assign(  # the table keeps each segment's key; the chart shows its name
+        segment=lambda df: [_t(plan, f"segment.{k}") for k in df["segment"]])
     measures = {"customer_share": _t(plan, "chart.customers"), "revenue_share": _t(plan, "chart.revenue")}
     df = seg.melt(id_vars=["segment"], value_vars=list(measures), var_name="measure", value_name="share")
     df["measure"] = df["measure"].map(measures)
@@ -91,6 +92,7 @@ def chart_camp_calendar(plan: Plan) -> alt.Chart:
     df["week"] = ((df["date"] - start).dt.days // 7) + 1
     df["weekday"] = [i18n.weekday(d.date(), plan.language) for d in df["date"]]
     df["phase_label"] = [_t(plan, f"timeline.phase_{p}") for p in df["camp_phase"]]
+    df["content"] = [_t(plan, f"content.{c}") for c in df["content_type"]]
     df["day_label"] = df["date"].dt.day.astype(str)
     phases = [_t(plan, f"timeline.phase_{p}") for p in ("join", "engage", "convert")]
     weekdays = [i18n.weekday(d.date(), plan.language) for d in pd.date_range("2024-01-01", periods=7)]

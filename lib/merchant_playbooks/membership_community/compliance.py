@@ -9,17 +9,20 @@ takes 500). The section has no setting for the kind of group yet.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .schema import Section
 
 GROUP_CHANNEL = "wechat_group"
 
 
-def uses(section: Section) -> list[tuple[str, str]]:
+def uses(section: Section, figures: Any = None) -> list[tuple[str, str]]:
     """Member coupons and offers in the groups and at the stores' tills (coupons redeemed); the
     referral reward for friends brought into the groups (when a referral gift is set); the
     top-up lottery drawn in the groups and upgraded at the store (when enabled); the challenge
     camp's daily check-ins in the groups (when enabled). The pull-new gift rewards joining, not
-    sharing, and no follow is ever required, so neither is a mechanic the rules restrict."""
+    sharing, and no follow is ever required, so neither is a mechanic the rules restrict. All of it
+    follows from the params: `figures` (the spine's `(section, figures)`) is not needed."""
     c = section.community
     pairs = [("coupon", GROUP_CHANNEL), ("coupon", "offline_store")]
     if any(g.kind == "referral" for g in c.gifts):

@@ -50,7 +50,8 @@ def profile(days: int) -> list[float]:
 
 
 def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
-    """The community sale's review: its funnel, goal (the sale's sales) and the rates it re-estimates."""
+    """The community sale's review: its funnel, goal (the sale's sales) and the rates it re-estimates.
+    The spine adds the review section with it when the section names an actuals file."""
     s = params.section
     draws = plan.model.community.draws
     days = [d for d in event_dates(s) if s.start_date <= d <= s.event_end]
@@ -73,10 +74,4 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
     )
 
 
-def add_review(plan: Plan, params: PlaybookParams) -> None:
-    """Add the review section when the section names an actuals file (nothing otherwise)."""
-    if params.section.actuals:
-        review.add_review(plan, spec(plan, params), params.data_path(params.section.actuals))
-
-
-__all__ = ["METRICS", "add_review", "profile", "spec"]
+__all__ = ["METRICS", "profile", "spec"]

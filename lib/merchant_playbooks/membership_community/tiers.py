@@ -92,6 +92,7 @@ def tier_table(window_spend: np.ndarray, lv: list[Level], reach_share: float) ->
             "tier": level.name,
             "min_spend": level.min_spend,
             "price_rate": level.price_rate,
+            "discount": 1 - level.price_rate,  # the member discount ("5% off")
             "perks_cost": level.perks_cost,
             "customers": int(inside.sum()),
             "customer_share": float(inside.sum() / n) if n else 0.0,

@@ -1,0 +1,155 @@
+"""The membership plan's words about value: rewards (benefits, gifts, lottery), the forecast, the decision.
+
+Like `words.py`, it formats the figures and never works one out.
+"""
+
+from __future__ import annotations
+
+from .. import i18n
+from ..figures import Figures
+from ..plan import Callout, KpiGrid, Para, Section, Table
+from .rows import rows
+from .voice import NS, Voice
+
+
+def rewards(f: Figures, s, v: Voice, tables: dict) -> Section:
+    """Benefits against what customers are worth; ROI; gifts; the lottery (`tables` gets the view's gifts)."""
+    t, c, econ = v.t, s.community, f.model.economics
+    blocks: list[object] = [
+        Para(t("rewards.benefits", share=i18n.percent(s.benefit_budget_share, 0),
+               margin=i18n.percent(s.gross_margin, 0), months=s.clv_months)),
+        Table("tiers", t("rewards.tiers_caption"), labels=(
+            ("tier", t("col.tier")), ("customers", t("col.customers")),
+            ("clv_mean", t("col.clv_mean", months=s.clv_months)), ("spend_next", t("col.spend_next", months=s.clv_months)),
+            ("benefit_cost", t("col.benefit_cost")), ("benefit_cost_per_member", t("col.benefit_cost_per_member")),
+            ("benefit_budget", t("col.benefit_budget")), ("worth", t("col.worth")), ("flag_text", t("col.flag"))),
+            formats=(("customers", "count"), ("clv_mean", "money"), ("spend_next", "money"),
+                     ("benefit_cost", "money"), ("benefit_cost_per_member", "money"), ("benefit_budget", "money"),
+                     ("worth", "money"))),
+    ]
+    for row in rows(f.tables["tiers"]):
+        if row.flag == "over_worth":
+            blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=v.money(row.benefit_cost),
+                                    worth=v.money(row.worth)), "danger"))
+        elif row.flag == "over_budget":
+            blocks.append(Callout(t("rewards.over_budget", tier=row.tier, cost=v.money(row.benefit_cost),
+                                    budget=v.money(row.benefit_budget)), "warning"))
+    if f.model.clv is None:
+        blocks.append(Callout(t("rewards.no_clv", why=f.data["clv_problem"]), "warning"))
+    uplift = f"{i18n.percent(s.repeat_uplift.low, 0)}–{i18n.percent(s.repeat_uplift.high, 0)}"
+    blocks.append(Para(t("rewards.roi", uplift=uplift, revenue=v.rng(econ["incremental_revenue"], v.money),
+                         profit=v.rng(econ["incremental_profit"], v.money), cost=v.money(econ["benefit_cost"].p50),
+                         roi=v.rng(econ["roi"], i18n.percent))))
+    if econ["roi"].p10 < 0 < econ["roi"].p90:
+        blocks.append(Callout(t("rewards.roi_uncertain"), "warning"))
+    elif econ["roi"].p90 < 0:
+        blocks.append(Callout(t("rewards.roi_negative"), "danger"))
+    blocks += _gift_blocks(f, c, v, tables)
+    if c.lottery.enabled:
+        blocks += _lottery_blocks(f, v, tables)
+    return v.section("rewards", *blocks)
+
+
+def _gift_blocks(f: Figures, c, v: Voice, tables: dict) -> list[object]:
+    t = v.t
+    gifts = f.tables["gifts"]
+    if len(gifts):
+        prizes = f"{v.prize(c.lottery, 'third')} / {v.prize(c.lottery, 'first')}"
+        tables["gifts"] = gifts.assign(kind=[t(f"rewards.gift_{k}") for k in gifts["kind"]],
+                                       item=[prizes if k == "lottery" else item
+                                             for k, item in zip(gifts["kind"], gifts["item"], strict=True)])
+    blocks: list[object] = [Table("gifts", t("rewards.gifts_caption"), labels=(
+        ("kind", t("col.gift_kind")), ("item", t("col.item")), ("unit_cost", t("col.unit_cost")),
+        ("quantity", t("col.quantity")), ("total", t("col.total")), ("per_member", t("col.per_member"))),
+        formats=(("unit_cost", "money"), ("quantity", "count"), ("total", "money"), ("per_member", "money")))]
+    for g in c.gifts:
+        if g.kind == "pull_new" and g.unit_cost > c.pull_new_cap:
+            blocks.append(Callout(t("rewards.pull_new_over", item=g.item, cost=v.money(g.unit_cost),
+                                    cap=v.money(c.pull_new_cap)), "warning"))
+    return blocks
+
+
+def _lottery_value(v: Voice, row) -> str:
+    fmt = v.money if row.kind == "money" else v.count
+    if row.value is None:
+        return v.t("rewards.never")
+    if row.p10 is None:
+        return fmt(row.value)
+    return f"{fmt(row.value)} ({fmt(row.p10)} – {fmt(row.p90)})"
+
+
+def _lottery_blocks(f: Figures, v: Voice, tables: dict) -> list[object]:
+    t = v.t
+    lottery = f.tables["lottery"]
+    items = {r.key: r for r in rows(lottery)}
+    tables["lottery"] = lottery.assign(item=[t(f"rewards.lottery_{k}") for k in lottery["key"]],
+                                       text=[_lottery_value(v, r) for r in items.values()])
+    blocks: list[object] = [Para(t("rewards.lottery")),
+                            Table("lottery", t("rewards.lottery_caption"),
+                                  labels=(("item", t("col.item")), ("text", t("col.value"))))]
+    need, low = items["for_drawn"].value, items["upgrades"].p10
+    if need is None:
+        blocks.append(Callout(t("rewards.lottery_loses"), "danger"))
+    elif need > low:
+        blocks.append(Callout(t("rewards.lottery_short", need=v.count(need), low=v.count(low)), "warning"))
+    return blocks
+
+
+def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
+    """The community funnel (`tables` gets it with its words), the offline share, CLV and the camp."""
+    t = v.t
+    funnel = f.tables["funnel"]
+    money_rows = (funnel["kind"] == "money").tolist()
+    text = {q: [v.money(x) if m else v.count(x) for m, x in zip(money_rows, funnel[q].tolist(), strict=True)]
+            for q in ("p10", "p50", "p90")}  # one column mixes people and money: shown as text, kept as numbers
+    tables["funnel"] = funnel.assign(label=[t(f"funnel.{k}") for k in funnel["step"]], p10_text=text["p10"],
+                                     p50_text=text["p50"], p90_text=text["p90"])
+    blocks: list[object] = [
+        KpiGrid(()),
+        Table("funnel", t("forecast.funnel_caption"), labels=(
+            ("label", t("col.step")), ("p10_text", v.common("kpi.conservative")),
+            ("p50_text", v.common("kpi.expected_col")), ("p90_text", v.common("kpi.optimistic")))),
+        Para(t("forecast.offline", share=v.rng(f.kpis["offline_share"].band, i18n.percent))),
+        Para(t("forecast.case")),
+    ]
+    sentence = f.data["figures"]
+    if f.model.clv is not None:
+        bg, gg = f.model.clv.purchases, f.model.clv.spend
+        blocks.append(Para(t(
+            "forecast.clv", months=s.clv_months, purchases=i18n.number(sentence["purchases_next"]),
+            spend=v.money(sentence["spend_next"]), clv=v.money(sentence["clv"]),
+            alive=i18n.percent(sentence["p_alive_mean"], 0), r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}",
+            a=f"{bg.a:.3g}", b=f"{bg.b:.3g}", p=f"{gg.p:.3g}", q=f"{gg.q:.3g}", v=f"{gg.v:.3g}")))
+    if s.camp.enabled:
+        blocks.append(Para(t("forecast.camp", joined=v.rng(sentence["camp_joined"], v.count),
+                             finishers=v.rng(f.kpis["camp_finishers"].band, v.count),
+                             buyers=v.rng(sentence["camp_buyers"], v.count))))
+    return v.section("forecast", *blocks)
+
+
+def decision(f: Figures, s, v: Voice) -> Section:
+    """CLV per level, what each level's benefits may cost, who to win back."""
+    t = v.t
+    blocks: list[object] = [Para(t("decision.levels")), Table(
+        "tiers", t("decision.clv_caption", months=s.clv_months), labels=(
+            ("tier", t("col.tier")), ("customers", t("col.customers")),
+            ("clv_mean", t("col.clv_mean", months=s.clv_months)), ("clv_total", t("col.clv_total")),
+            ("benefit_budget", t("col.benefit_budget")), ("benefit_cost", t("col.benefit_cost")),
+            ("flag_text", t("col.flag"))),
+        formats=(("customers", "count"), ("clv_mean", "money"), ("clv_total", "money"), ("benefit_budget", "money"),
+                 ("benefit_cost", "money")))]
+    n = len(f.tables["winback"])
+    if n:
+        blocks += [Para(t("decision.winback", n=n, p=i18n.percent(s.winback_p_alive, 0))),
+                   Table("winback", t("decision.winback_caption"), labels=(
+                       ("customer_id", t("col.customer")), ("segment", t("col.segment")),
+                       ("last_order", t("col.last_order")), ("orders", t("col.orders")), ("spend", t("col.spend")),
+                       ("p_alive", t("col.p_alive")), ("value_at_stake", t("col.value_at_stake"))),
+                       formats=(("segment", f"key:{NS}.segment"), ("last_order", "date"), ("orders", "count"),
+                                ("spend", "money"), ("p_alive", "share"), ("value_at_stake", "money")))]
+    else:
+        blocks.append(Para(t("decision.no_winback")))
+    return v.section("decision", *blocks)
+
+
+__all__ = ["decision", "forecast", "rewards"]
