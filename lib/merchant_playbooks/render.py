@@ -102,16 +102,12 @@ def table_html(plan: Plan, block: Table) -> str:
     classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
     head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
     rows = []
-<<<<<<< HEAD
-    texts = block.rows or [[fmt_value(v, kinds[c], plan) for c, v in zip(labels, r, strict=True)]
-                           for r in df[list(labels)].itertuples(index=False)]
-    for record in texts:
-        cells = "".join(f"<td{classes[col]}>{esc(text)}</td>" for col, text in zip(labels, record, strict=True))
-=======
-    for record in df.to_dict(orient="records"):
-        shown = _Cells(plan, record, formats)
+    if block.rows:  # the view's own text per row (words around numbers)
+        texts = [dict(zip(labels, r, strict=True)) for r in block.rows]
+    else:
+        texts = [_Cells(plan, record, formats) for record in df.to_dict(orient="records")]
+    for shown in texts:
         cells = "".join(f"<td{classes[col]}>{esc(shown[col])}</td>" for col in labels)
->>>>>>> pb-rapid
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
     long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""
