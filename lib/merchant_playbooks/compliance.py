@@ -41,7 +41,7 @@ STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 SEVERITY = {"forbidden": 0, "restricted": 1, "allowed": 2}
 NS = "compliance"
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")  # fullmatch: "$" would let a final newline through
 
 
 class RulesTableError(ValueError):
@@ -111,7 +111,7 @@ def _iso(value: Any) -> str | None:
     """A rule date as text, or None when it is not YYYY-MM-DD / YYYY-MM."""
     if isinstance(value, date):
         return value.isoformat()
-    m = _DATE.match(str(value))
+    m = _DATE.fullmatch(str(value))
     if not m:
         return None
     try:

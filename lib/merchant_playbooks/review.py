@@ -56,8 +56,8 @@ MIN_RELATIVE_HALF_WIDTH = 0.10
 PERT_HALF_WIDTH_IN_SE = math.sqrt(7)
 CHANCE = 0.10  # a count is flagged only when it would be rarer than this even at the band's edge
 MIN_DAYS_FOR_SPREAD = 3  # fewer days: keep the planned width around the new centre
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # fullmatch: "$" would let a final newline through
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # ------------------------------------------------------------------ what a playbook declares
@@ -197,7 +197,7 @@ def check_actuals(raw: pd.DataFrame, metrics: tuple[str, ...], start: date, end:
             problems.append((i, f"line {_line(i)}: date is empty; every row is one day (YYYY-MM-DD)"))
         else:
             try:
-                if not _ISO_DAY.match(text):
+                if not _ISO_DAY.fullmatch(text):
                     raise ValueError
                 day = date.fromisoformat(text)
             except ValueError:
@@ -216,7 +216,7 @@ def check_actuals(raw: pd.DataFrame, metrics: tuple[str, ...], start: date, end:
             if not text:
                 values[column].append(math.nan)  # not reported that day: allowed
                 continue
-            plain = text.replace(",", "") if _THOUSANDS.match(text) else text
+            plain = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
             try:
                 number = float(plain)
                 if not math.isfinite(number):
