@@ -85,7 +85,7 @@ def app(tmp_path):
 def test_sigterm_stops_voila_and_its_kernels_and_removes_the_temp_folder(app):
     proc, url, tmpdir, params, log = app
     before = params.read_bytes()
-    assert [p.name for p in tmpdir.iterdir()][0].startswith("playbooks-app-")
+    assert next(p.name for p in tmpdir.iterdir()).startswith("playbooks-app-")
     page = urllib.request.urlopen(url, timeout=240).read().decode()  # runs the notebook in a kernel
     assert "mp-cover" in page, log.read_text()[-2000:]
     # nothing on the page is fetched from another host (Voilà's lab template linked Font Awesome from a CDN)
@@ -106,7 +106,7 @@ def test_sigterm_stops_voila_and_its_kernels_and_removes_the_temp_folder(app):
 
 
 def test_sighup_stops_the_app_like_ctrl_c(app):
-    proc, url, tmpdir, params, log = app
+    proc, _url, tmpdir, _params, _log = app
     family = set(_tree(proc.pid))
     assert family  # Voilà
     os.kill(proc.pid, signal.SIGHUP)

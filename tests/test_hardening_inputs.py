@@ -55,8 +55,8 @@ def test_validate_refuses_system_files_as_data_files(validate, path, why):
         pytest.skip(f"{path} is not on this machine")  # /proc and /dev always are; /sys may be hidden
     code, err = validate(MEMBERSHIP.format(path=path))
     assert code == 1
-    assert err == [f"p.yaml:7: membership_community.orders_file = '{path}' {why} ({path}; data files are "
-                   "relative to the params file)"]
+    assert err == [(f"p.yaml:7: membership_community.orders_file = '{path}' {why} ({path}; data files are "
+                   "relative to the params file)")]
 
 
 def test_validate_refuses_a_pipe_and_a_link_to_a_system_file(validate, tmp_path):
@@ -88,8 +88,8 @@ def test_a_run_never_quotes_a_file_that_is_not_a_csv(tmp_path, monkeypatch):
 def test_an_id_with_a_final_newline_is_refused(validate):
     code, err = validate('merchant:\n  name: Nl\n  id: "nlid\\n"\n')
     assert code == 1
-    assert err == ["p.yaml:3: merchant.id = 'nlid\\n' must be 1-63 lowercase letters, digits or '-', starting "
-                   "with a letter or digit"]
+    assert err == [("p.yaml:3: merchant.id = 'nlid\\n' must be 1-63 lowercase letters, digits or '-', starting "
+                   "with a letter or digit")]
     code, err = validate('merchant:\n  name: Nl\n  currency: "CNY\\n"\n')
     assert code == 1 and err[0].startswith("p.yaml:3: merchant.currency = 'CNY\\n' must match")
 
@@ -111,7 +111,7 @@ def _text_fields(model: type[StrictModel], prefix: str = "") -> list[tuple[str, 
     """(dotted field, has the shared Text validator) for every str-typed field, nested sections included."""
     found = []
 
-    def walk(ann, meta, name):  # noqa: ANN001
+    def walk(ann, meta, name):
         if typing.get_origin(ann) is typing.Annotated:
             ann, *more = typing.get_args(ann)
             meta = [*meta, *more]
@@ -139,10 +139,10 @@ def test_every_text_field_of_every_schema_is_the_shared_text_type():
 @pytest.mark.parametrize(("section", "line", "field", "value"), [
     ("zero_fan_launch:\n  start_date: 2026-12-01\n  partners:\n    - name: \"Cafe\\x01\"\n      audience: 200\n",
      6, "zero_fan_launch.partners.0.name", "'Cafe\\x01'"),
-    ("rapid_growth_cadence:\n  catalogue: c.csv\n  targets: {sales: 1000, traffic: 10, products: 1, members: 1}\n"
-     "  monthly_themes: {7: \"Summer\\x02\"}\n", 6, "rapid_growth_cadence.monthly_themes.7", "'Summer\\x02'"),
-    ("first_event_bargaining:\n  start_date: 2026-12-01\n  original_price: 9\n  floor_price: 1\n  stock: 3\n"
-     "  product: \"Mug\\x7f\"\n", 8, "first_event_bargaining.product", "'Mug\\x7f'"),
+    (("rapid_growth_cadence:\n  catalogue: c.csv\n  targets: {sales: 1000, traffic: 10, products: 1, members: 1}\n"
+     "  monthly_themes: {7: \"Summer\\x02\"}\n"), 6, "rapid_growth_cadence.monthly_themes.7", "'Summer\\x02'"),
+    (("first_event_bargaining:\n  start_date: 2026-12-01\n  original_price: 9\n  floor_price: 1\n  stock: 3\n"
+     "  product: \"Mug\\x7f\"\n"), 8, "first_event_bargaining.product", "'Mug\\x7f'"),
 ])
 def test_control_characters_are_refused_in_every_playbook_with_file_and_line(validate, section, line, field, value):
     code, err = validate("merchant:\n  name: Shop\n" + section)
@@ -157,8 +157,8 @@ def test_a_params_file_over_a_megabyte_is_refused_before_parsing(validate, tmp_p
     started = time.monotonic()
     code, err = validate("merchant:\n  name: Big\nnotes:\n" + "  - padding padding padding\n" * 200_000)
     assert code == 1
-    assert err == ["p.yaml: is too large for a params file (5.6 MB; at most 1.0 MB): one merchant's params are a "
-                   "few KB"]
+    assert err == [("p.yaml: is too large for a params file (5.6 MB; at most 1.0 MB): one merchant's params are a "
+                   "few KB")]
     code, err = validate("# comment\n" * 500_000 + "merchant:\n  name: Big\n")
     assert code == 1 and err[0].startswith("p.yaml: is too large for a params file (5.0 MB;")
     assert time.monotonic() - started < 5  # not 161 s and 2.8 GB: nothing was parsed
@@ -171,8 +171,8 @@ def test_a_file_under_the_size_limit_with_too_many_values_is_stopped_while_compo
     bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c]\n"
     code, err = validate(bomb)
-    assert (code, err) == (1, ["p.yaml: has more than 1000 values once its aliases (*name) are expanded; write "
-                               "the values out"])
+    assert (code, err) == (1, [("p.yaml: has more than 1000 values once its aliases (*name) are expanded; write "
+                               "the values out")])
 
 
 def test_a_proc_file_reports_no_size_but_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
