@@ -181,3 +181,11 @@ def test_a_proc_file_reports_no_size_but_is_read_no_further_than_the_limit(tmp_p
         yamlread.read_bytes(Path("/proc/self/status"), "status")  # st_size 0, hundreds of bytes to read
     assert str(info.value) == ("status: is too large for a params file (more than 10 bytes; at most 10 bytes): "
                                "one merchant's params are a few KB")
+
+
+def test_a_pipe_named_as_the_params_file_is_refused_without_blocking(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "p.yaml")  # opening it to read would wait for a writer forever
+    assert main(["validate", "p.yaml"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "p.yaml: is not a regular file (a device, pipe or socket); expected a .yaml file"]
