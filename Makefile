@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
-.PHONY: demo test lab bench setup clean lint
+.PHONY: demo test lab bench setup clean lint lock
 
-$(STAMP): pyproject.toml
+# The exact versions tested (requirements.lock, hashes checked), installed with uv when it is on PATH or
+# can be installed into the venv, else with pip (tools/install_env.sh).
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install it or run 'make PYTHON=/path/to/python3.11'"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	tools/install_env.sh $(VENV)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -32,6 +33,10 @@ lab: $(STAMP)
 ## Benchmarks (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+## Refresh requirements.lock to the newest versions pyproject.toml allows; then `make test` and commit both
+lock: $(STAMP)
+	tools/lock.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests playbooks

@@ -10,11 +10,13 @@ happens when…" lists the same entries, in the same order.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from merchant_playbooks import registry
+from merchant_playbooks import yamlread
 from merchant_playbooks.cli import main
 from merchant_playbooks.errors import DataFileError
 from merchant_playbooks.loading import load_params
@@ -331,14 +333,14 @@ def test_a_folder_with_no_params_files_is_a_usage_error(project, capsys):
 
 def test_a_params_file_that_cannot_be_read_says_why(validate, monkeypatch):
     # tests run as root, who reads any file: the operating system's refusal is simulated
-    real = Path.read_bytes
+    real = os.open
 
-    def refuse(self):
-        if self.name == "bloom.yaml":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        if Path(path).name == "bloom.yaml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(yamlread.os, "open", refuse)
     assert validate(BASE) == (1, [at(None, "cannot be read: Permission denied")])
 
 

@@ -9,7 +9,6 @@ finished (`"finished": false`); the next run skips those and does the rest.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -19,8 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .index import write_index, write_summary
-from .runner import STAGING, Job, Result, discover, output_paths, plan_jobs, up_to_date
+from .errors import ParamsError
+from .index import carried_results, write_index, write_summary
+from .outfolder import check_foreign, clean_staging, locked, owner_problem, prepare_staging
+from .runner import Job, Result, discover, output_paths, plan_jobs, up_to_date
 
 
 @dataclass
@@ -39,34 +40,50 @@ class BatchOptions:
 
 
 def run_batch(inputs: list[Path], opts: BatchOptions, log=print) -> list[Result]:
+    """Run a batch into `opts.out`, one run at a time per folder; the results of this run.
+
+    `summary.json` and `index.html` list this run's results and every earlier one whose
+    merchant is still on disk (a run of some merchants never drops the others).
+    """
     out = opts.out.resolve()
+    if out.is_dir():
+        check_foreign(out)  # before anything is written, the lock file included
     out.mkdir(parents=True, exist_ok=True)
+    with locked(out, log):
+        check_foreign(out)  # again: another run may have finished while this one waited
+        return _run_locked(inputs, opts, out, log)
+
+
+def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log) -> list[Result]:
     started = datetime.now()
-    _clean_staging(out)
-    files = discover(inputs)
-    jobs, results, _ = plan_jobs(files, out, opts.only, opts.notebook_dir)
+    prepare_staging(out, log)
+    clean_staging(out, _alive)
+    jobs, results, _ = plan_jobs(discover(inputs), out, opts.only, opts.notebook_dir)
+    jobs, refused = _owned(jobs, out)
+    results += refused
     for r in results:
         log(f"failed  {r.params_file}: invalid params\n{_indent(r.error or '')}")
+    earlier = carried_results(out, jobs, results)
     todo: list[Job] = []
     for job in jobs:
         if not opts.force and up_to_date(out, job):
             results.append(Result(job.merchant, job.slug, job.playbook, "skipped", 0.0,
                                   {k: str(p.relative_to(out)) for k, p in output_paths(out, job.slug,
                                                                                         job.playbook).items()},
-                                  params_file=job.source))
+                                  params_file=job.source, ran=earlier.last_ran(job.slug, job.playbook)))
         else:
             todo.append(job)
     progress = Progress(len(todo), log, bar=opts.progress if opts.progress is not None else is_terminal())
     progress.skipped([r for r in results if r.status == "skipped"])
-    write_summary(out, results, started, finished=not todo)
+    write_summary(out, earlier.kept + results, started, finished=not todo)
     done = 0
 
     def on_result(r: Result) -> None:
         nonlocal done
         done += 1
-        results.append(r)
+        results.append(earlier.stamp(r))
         progress.update(r)
-        write_summary(out, results, started, finished=False)
+        write_summary(out, earlier.kept + results, started, finished=False)
 
     server = None
     try:
@@ -78,10 +95,24 @@ def run_batch(inputs: list[Path], opts: BatchOptions, log=print) -> list[Result]
         progress.close()
         if server is not None:
             server.stop()
-        _clean_staging(out)
-        write_summary(out, results, started, finished=done == len(todo))
-        write_index(out, results)
+        clean_staging(out, _alive)
+        write_summary(out, earlier.kept + results, started, finished=done == len(todo))
+        write_index(out, earlier.kept + results)
     return results
+
+
+def _owned(jobs: list[Job], out: Path) -> tuple[list[Job], list[Result]]:
+    """Jobs whose merchant folder is theirs (or new); a failed result per params file whose folder is another's."""
+    keep, refused, seen = [], [], set()
+    for job in jobs:
+        problem = owner_problem(out, job.slug, job.params_path)
+        if problem is None:
+            keep.append(job)
+        elif job.source not in seen:
+            seen.add(job.source)
+            refused.append(Result(merchant=job.merchant, slug="", playbook=None, status="failed",
+                                  error=str(ParamsError(job.source, [problem])), params_file=job.source))
+    return keep, refused
 
 
 def _executor(opts: BatchOptions, n_jobs: int, progress: Progress):
@@ -166,22 +197,6 @@ def _sigterm_as_interrupt():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _clean_staging(out: Path) -> None:
-    """Remove staging folders no running process owns (left by a kill -9); the folder too when empty."""
-    root = out / STAGING
-    if not root.is_dir():
-        return
-    for d in root.iterdir():
-        parts = d.name.split(".")
-        pid = int(parts[-2]) if len(parts) >= 2 and parts[-2].isdigit() else None
-        if pid is None or not _alive(pid):
-            shutil.rmtree(d, ignore_errors=True)
-    try:
-        root.rmdir()
-    except OSError:
-        pass
 
 
 def _alive(pid: int) -> bool:

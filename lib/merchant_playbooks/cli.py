@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     dia = sub.add_parser("diagnose", help="say which stage each merchant is in and which playbook fits")
     dia.add_argument("inputs", nargs="+", type=Path)
 
+    new = sub.add_parser("new", help="write a fresh params file for a new client (its own id, commented defaults)")
+    new.add_argument("name", help='the client\'s name, e.g. "Bloom Household Goods"')
+    new.add_argument("--from", dest="sample", type=Path, help="start from this params file's values (a sample)")
+    new.add_argument("--playbook", choices=registry.names(), help="the playbook section to include")
+    new.add_argument("--dir", type=Path, default=DEFAULT_PARAMS, help="where to write it (default: params/)")
+
     app = sub.add_parser("app", help="serve a playbook as a code-free page with its live panel (Voila)")
     app.add_argument("playbook", choices=registry.names())
     app.add_argument("--params", type=Path, required=True, help="the merchant's params file (Save writes to it)")
@@ -66,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diagnose(args)
         if args.command == "app":
             return cmd_app(args)
+        if args.command == "new":
+            return cmd_new(args)
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -92,6 +100,7 @@ def _inputs(paths: list[Path]) -> list[Path]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .batch import BatchOptions, run_batch
+    from .outfolder import OutFolderError
 
     if args.jobs < 1:
         print("playbooks: error: -j must be at least 1", file=sys.stderr)
@@ -117,6 +126,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     results: list = []
     try:
         results = run_batch(files, opts, log=lambda s: print(s, flush=True))
+    except OutFolderError as exc:  # a foreign index.html or summary.json in --out: nothing was written
+        print(str(exc), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"interrupted: finished outputs are kept and listed in {args.out / 'summary.json'}; "
               "run the same command again to do the rest", file=sys.stderr)
@@ -170,6 +182,18 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         print(f"{display_path(path)}: {mp.merchant.name}\n  stage: {d.stage} -> playbook {d.playbook}\n"
               f"  why: {text(d, 'en')}")
     return 1 if bad else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .newparams import display_path, write_new
+
+    if args.sample is not None and not args.sample.is_file():
+        print(f"playbooks: error: --from {args.sample}: no such file", file=sys.stderr)
+        return 2
+    path = write_new(args.name, args.dir, args.sample, args.playbook)
+    print(f"{display_path(path)}: new params for {args.name}; fill it in, then: playbooks validate "
+          f"{display_path(path)}")
+    return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:

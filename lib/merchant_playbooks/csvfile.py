@@ -7,11 +7,17 @@ all of them and reported the same way.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from .datapaths import special_file_problem
 from .errors import DataFileError
+
+# What a column name looks like (any language's letters, digits, a little punctuation). A first line that
+# is not such names is not a header: it is never quoted back, so no file's contents reach a message.
+_COLUMN_NAME = re.compile(r"[\w .()/%#&+:-]{0,64}")
 
 
 def read_csv_cells(path: Path, source: str, *, header: str, not_found: str, first_line: str = "line 1",
@@ -26,6 +32,8 @@ def read_csv_cells(path: Path, source: str, *, header: str, not_found: str, firs
         raise DataFileError(source, ["is a folder, expected a CSV file"])
     if not path.is_file():  # also a broken symlink
         raise DataFileError(source, [not_found])
+    if special := special_file_problem(path):
+        raise DataFileError(source, [special])
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
@@ -40,4 +48,7 @@ def read_csv_cells(path: Path, source: str, *, header: str, not_found: str, firs
     if not isinstance(raw.index, pd.RangeIndex):  # pandas took the first column as row labels
         extra = f"{first_line}: the rows have one value more than the header (a trailing comma, or a column without a name)"
         raise DataFileError(source, [extra])
+    if not all(_COLUMN_NAME.fullmatch(str(c)) for c in raw.columns):
+        not_header = f"{first_line}: is not a header of column names (expected: {header}); is this the right file?"
+        raise DataFileError(source, [not_header])
     return raw

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__, diagnosis_text, i18n, registry
+from .outfolder import GENERATOR, read_ours_summary
 from .outputs import atomic_write_json, atomic_write_text
 from .render import esc
 
@@ -25,6 +26,7 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 def write_summary(out: Path, results: list, started: datetime, finished: bool = True) -> Path:
     path = out / "summary.json"
     atomic_write_json(path, {
+        "generator": GENERATOR,
         "generated": datetime.now().isoformat(timespec="seconds"),
         "started": started.isoformat(timespec="seconds"),
         "finished": finished,
@@ -33,6 +35,51 @@ def write_summary(out: Path, results: list, started: datetime, finished: bool = 
         "results": [r.to_dict() for r in results],
     })
     return path
+
+
+@dataclass
+class Earlier:
+    """What earlier runs recorded: the results still to list (`kept`) and when each output last ran."""
+
+    kept: list
+    previous: dict[tuple[str, str | None], object]
+
+    def last_ran(self, slug: str, playbook: str) -> str | None:
+        prev = self.previous.get((slug, playbook))
+        return getattr(prev, "ran", None)
+
+    def stamp(self, result):  # a runner.Result
+        """A result of this run: when it ran, and when the stale files it left listed were made."""
+        result.ran = result.ran or datetime.now().isoformat(timespec="seconds")
+        prev = self.previous.get((result.slug, result.playbook))
+        if result.stale and prev is not None:
+            result.last_ok = prev.ran if prev.status in ("ok", "skipped") else prev.last_ok
+        return result
+
+
+def carried_results(out: Path, jobs: list, results: list) -> Earlier:
+    """Earlier results (from `out/summary.json`) to keep listing beside this run's.
+
+    Kept: every merchant × playbook this run does not redo whose folder is still on disk, and
+    the params-check failure of a file this run did not read that still exists.
+    """
+    from .runner import Result
+
+    data = read_ours_summary(out / "summary.json") or {"results": []}
+    earlier = []
+    for record in data["results"]:
+        try:
+            earlier.append(Result.from_dict(record))
+        except TypeError:  # a record of another shape: not listed again
+            continue
+    redone = {(j.slug, j.playbook) for j in jobs}
+    read = {r.params_file for r in results if not r.slug} | {j.source for j in jobs}
+    kept = []
+    for r in earlier:
+        on_disk = (out / r.slug).is_dir() if r.slug else Path(r.params_file).is_file()
+        if on_disk and ((r.slug, r.playbook) not in redone if r.slug else r.params_file not in read):
+            kept.append(r)
+    return Earlier(kept, {(r.slug, r.playbook): r for r in earlier if r.slug})
 
 
 def read_plan(out: Path, result) -> dict | None:
@@ -120,11 +167,23 @@ def _line_html(r, plan: dict | None) -> str:
     body = f'<ul class="kpis">{kpis}</ul>' if kpis else ""
     if r.error:
         body += f'<pre class="err">{esc(r.error)}</pre>'
+    stale = getattr(r, "stale", None) or {}
+    if stale:
+        made = f" made {esc(_when(r.last_ok))}" if getattr(r, "last_ok", None) else ""
+        old = "".join(f'<a href="{esc(path)}">old {esc(label)}</a>' for kind, label in FILES if (path := stale.get(kind)))
+        body += (f'<p class="stale"><span class="badge stale">stale</span> the last good run\'s files{made} are '
+                 f'still there and do not reflect these params: {old}</p>')
     seconds = f'<span class="secs">{r.seconds:.1f} s</span>' if r.status == "ok" else ""
-    return (f'<div class="line {esc(r.status)}" data-playbook="{esc(r.playbook or "")}" data-status="{esc(r.status)}">'
+    ran = f'<span class="secs" title="last ran">ran {esc(_when(r.ran))}</span>' if getattr(r, "ran", None) else ""
+    return (f'<div class="line {esc(r.status)}" data-playbook="{esc(r.playbook or "")}" data-status="{esc(r.status)}"'
+            f'{" data-stale" if stale else ""}>'
             f'<div class="head"><span class="pb">{esc(playbook)}</span>'
-            f'<span class="badge {esc(r.status)}">{esc(r.status)}</span>{seconds}'
+            f'<span class="badge {esc(r.status)}">{esc(r.status)}</span>{seconds}{ran}'
             f'<span class="files">{links}</span></div>{body}</div>')
+
+
+def _when(iso: str | None) -> str:
+    return (iso or "").replace("T", " ")[:16]
 
 
 def _merchant_html(m: MerchantRow) -> str:
@@ -142,7 +201,7 @@ def write_index(out: Path, results: list) -> Path:
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
     html = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light"><title>Merchant Growth Playbooks — portfolio</title>
+<meta name="generator" content="{GENERATOR}"><meta name="color-scheme" content="light"><title>Merchant Growth Playbooks — portfolio</title>
 <style>{STYLE}</style></head><body><main>
 <h1>Merchant Growth Playbooks <span>portfolio</span></h1>
 <div class="counts"><span class="badge ok">{counts['ok']} ok</span> <span class="badge failed">{counts['failed']} failed</span>
@@ -190,6 +249,8 @@ h1 span { color: var(--muted); font-weight: 400; font-size: .6em; text-transform
 .badge { padding: 1px 9px; border-radius: 10px; font-size: .82em; }
 .badge.ok { background: #e3f4ec; color: #1b6b45; } .badge.failed { background: #fbeceb; color: #a12a1d; }
 .badge.skipped { background: #eef1f4; color: var(--muted); }
+.badge.stale { background: #fff3d6; color: #7a5200; } p.stale { margin: 8px 0 0; font-size: .88em; }
+p.stale a { color: var(--brand); margin-left: 6px; }
 ul.kpis { list-style: none; margin: 8px 0 0; padding: 0; display: grid; gap: 8px;
           grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
 ul.kpis li { background: var(--soft); border-radius: 4px; padding: 6px 10px; display: flex; flex-direction: column; }

@@ -30,6 +30,31 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def install_file(staged: Path, final: Path) -> None:
+    """Move a finished file into place: flushed to disk first, then renamed (readers see all of it or none)."""
+    with open(staged, "rb") as f:
+        os.fsync(f.fileno())  # a full disk can surface here (delayed allocation): then nothing is moved
+    os.replace(staged, final)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames in `folder` durable (a crash after this keeps them)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def is_whole_notebook(path: Path) -> bool:
+    """A notebook file that parses as a whole: a write cut short by a full disk does not."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("cells"), list)
+
+
 def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

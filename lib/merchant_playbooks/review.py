@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .loading import display_path
+from .yamlread import display_path
 from .plan import Plan, jsonable
 from .review_actuals import MAX_LISTED, Actuals, check_actuals, read_actuals
 from .review_compare import (

@@ -25,7 +25,7 @@ import yaml
 
 from .vocabulary import CHANNELS, SEVERITY, STATUSES
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")  # fullmatch: "$" would let a final newline through
 
 
 class RulesTableError(ValueError):
@@ -100,7 +100,7 @@ def _iso(value: Any) -> str | None:
     """A rule date as text, or None when it is not YYYY-MM-DD / YYYY-MM."""
     if isinstance(value, date):
         return value.isoformat()
-    m = _DATE.match(str(value))
+    m = _DATE.fullmatch(str(value))
     if not m:
         return None
     try:

@@ -11,6 +11,7 @@ notebook is recorded and the others go on.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import shutil
@@ -23,9 +24,18 @@ from pathlib import Path
 from . import registry
 from .errors import ParamsError, Problem
 from .loading import MerchantParams, display_path, load_params
-from .outputs import atomic_write_text, data_files, fingerprint
+from .outfolder import STAGING, merchant_folder, staging_root
+from .outputs import (
+    atomic_write_text,
+    data_files,
+    fingerprint,
+    fsync_dir,
+    install_file,
+    is_whole_notebook,
+)
 
-STAGING = ".staging"
+__all__ = ["STAGING", "Job", "Result", "discover", "execute", "install", "new_staging", "output_paths", "plan_jobs",
+           "run_job", "up_to_date"]
 SUFFIXES = {"notebook": ".ipynb", "html": ".html", "plan": ".plan.json", "xlsx": ".xlsx"}
 
 
@@ -57,9 +67,17 @@ class Result:
     stage: str | None = None
     failing_cell: int | None = None
     failing_source: str | None = None
+    ran: str | None = None  # when it last ran (ISO time); a skipped output keeps the time of the run that made it
+    stale: dict[str, str] = field(default_factory=dict)  # a failed re-run: the last good run's files, still there
+    last_ok: str | None = None  # when the stale files were made
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Result:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def discover(inputs: list[Path]) -> list[Path]:
@@ -161,8 +179,9 @@ def run_job(job: Job, out: str | Path, notebook_dir: str | Path | None = None, t
 
 
 def new_staging(out: Path, job: Job) -> Path:
-    staging = out / STAGING / f"{job.slug}.{job.playbook}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True, exist_ok=True)
+    """A fresh folder of this process's own under `out/.staging` (never through a symlink)."""
+    staging = staging_root(out) / f"{job.slug}.{job.playbook}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
     return staging
 
 
@@ -229,26 +248,39 @@ def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = Non
 
 
 def install(job: Job, result: Result, staging: Path, out: Path) -> Result:
-    """Move what `execute` left in `staging` into `out/<slug>/`: each move atomic, the handout last."""
+    """Move what `execute` left in `staging` into `out/<slug>/`: each file fsynced and renamed, the handout last.
+
+    A failed run keeps its notebook as `<playbook>.failed.ipynb` only when the notebook is whole (a
+    full disk can cut it short); the last good run's files stay, listed as stale.
+    """
     final = output_paths(out, job.slug, job.playbook)
     staged = {kind: staging / p.name for kind, p in final.items()}
     failed_nb = final["notebook"].with_name(f"{job.playbook}.failed.ipynb")
     try:
-        final["notebook"].parent.mkdir(parents=True, exist_ok=True)
+        folder = merchant_folder(out, job.slug, job.params_path)
         if result.status != "ok":
-            if staged["notebook"].is_file():  # keep the failing notebook (error banner and all)
-                staged["notebook"].replace(failed_nb)
+            result.stale = {k: str(p.relative_to(out)) for k, p in final.items() if p.is_file()}
+            if staged["notebook"].is_file() and is_whole_notebook(staged["notebook"]):
+                install_file(staged["notebook"], failed_nb)  # the failing notebook, error banner and all
                 result.outputs["notebook"] = str(failed_nb.relative_to(out))
+            elif staged["notebook"].is_file():
+                result.error = f"{result.error}; the failed notebook could not be saved whole, so it is not kept"
+            fsync_dir(folder)
             return result
+        if not is_whole_notebook(staged["notebook"]):
+            raise OSError(errno.EIO, "the notebook was not written whole")
         for kind, path in staged.items():
             if kind != "html":
-                path.replace(final[kind])
-        staged["html"].replace(final["html"])
+                install_file(path, final[kind])
+        install_file(staged["html"], final["html"])
         failed_nb.unlink(missing_ok=True)
         atomic_write_text(_stamp(out, job), job.fingerprint)
+        fsync_dir(folder)
         result.outputs = {k: str(p.relative_to(out)) for k, p in final.items()}
     except OSError as exc:
         result.status, result.error = "failed", _describe(exc)
+        result.outputs = {}
+        result.stale = {k: str(p.relative_to(out)) for k, p in final.items() if p.is_file()}
     return result
 
 

@@ -12,7 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import Problem
 
@@ -38,18 +46,32 @@ class StrictModel(BaseModel):
         return []
 
 
-_DIGITS = re.compile(r"^\s*[-+]?\d+(\.\d*)?\s*$")
+_DIGITS = re.compile(r"\s*[-+]?\d+(\.\d*)?\s*")
 
 
 def _numeric(value: Any) -> bool:
     if isinstance(value, bool):
         return False
-    return isinstance(value, int | float | Decimal) or (isinstance(value, str) and bool(_DIGITS.match(value)))
+    return isinstance(value, int | float | Decimal) or (isinstance(value, str) and bool(_DIGITS.fullmatch(value)))
 
 
 def _mentions_date(annotation: Any) -> bool:
     return annotation is date or any(_mentions_date(a) for a in getattr(annotation, "__args__", ()))
 
+
+def _no_control_characters(value: str) -> str:
+    """Text a consultant types: any language, tabs and line breaks, but no other control character.
+
+    A control character cannot be drawn by the chart renderer or stored in a workbook cell,
+    and only ever gets into a params file by accident.
+    """
+    if any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in value):
+        raise ValueError("must not contain control characters (such as NUL)")
+    return value
+
+
+# Every free-text field of every schema is Text, so all of them refuse control characters alike.
+Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 # Money a merchant adds up: exact, two decimals, never negative.
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -133,19 +155,20 @@ class PositiveRange(Range):
 
 
 Language = Literal["en", "zh"]
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # always fullmatch: "$" would let a final newline through
 
 
 class MerchantSection(StrictModel):
     """Who the plan is for, and what stage diagnosis needs."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200, description="shown in handouts; any text, any language")]
+    name: Annotated[Text, Field(min_length=1, max_length=200, description="shown in handouts; any text, any language")]
     id: Annotated[
-        str | None,
+        Text | None,
         Field(default=None, description="output folder name: lowercase letters, digits, '-'; slug of name if absent"),
     ] = None
     language: Annotated[Language, Field(description="the handout's language: en | zh")] = "en"
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")] = "CNY"
+    # pydantic's patterns are Rust regexes: "$" is the end of the text there, a final newline is refused
+    currency: Annotated[Text, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")] = "CNY"
     fans: Annotated[int, Field(ge=0, le=10**9, description="followers/members reachable today")] = 0
     budget: Annotated[Money, Field(description="campaign budget in currency units")] = Decimal("0")
     months_trading: Annotated[float, Field(ge=0, le=1200, description="months since the shop opened")] = 0
@@ -159,9 +182,7 @@ class MerchantSection(StrictModel):
     stores: Annotated[int, Field(ge=0, le=100_000, description="physical stores")] = 0
 
     def check(self) -> list[Problem]:
-        if any(ord(c) < 32 and c not in "\n\t" for c in self.name):
-            return [Problem("name", "must not contain control characters (such as NUL)", self.name, True)]
-        if self.id is not None and not SLUG_RE.match(self.id):
+        if self.id is not None and not SLUG_RE.fullmatch(self.id):
             return [
                 Problem(
                     "id",
@@ -186,5 +207,6 @@ __all__ = [
     "Share",
     "Simulations",
     "StrictModel",
+    "Text",
     "date",
 ]

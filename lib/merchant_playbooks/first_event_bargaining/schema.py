@@ -18,6 +18,7 @@ from ..schema import (
     Seed,
     Simulations,
     StrictModel,
+    Text,
 )
 from ..vocabulary import Channel
 
@@ -52,7 +53,7 @@ class Section(StrictModel):
         int, Field(ge=1, le=60, description="days the event runs; source 000's launch case ran 15")
     ] = 15
     warmup_days: Annotated[int, Field(ge=0, le=30, description="teaser days before the start")] = 3
-    product: Annotated[str, Field(min_length=1, max_length=120, description="the product on offer")] = "Hero product"
+    product: Annotated[Text, Field(min_length=1, max_length=120, description="the product on offer")] = "Hero product"
     original_price: Annotated[PositiveMoney, Field(description="price before any cut")]
     floor_price: Annotated[Money, Field(description="price once every helper has cut (0 = bargain for free)")]
     unit_cost: Annotated[Money, Field(description="what one unit costs the merchant")] = Decimal("0")
@@ -116,7 +117,7 @@ class Section(StrictModel):
     group_buy: GroupBuy = GroupBuy()
     referral_gift: ReferralGift = ReferralGift()
     actuals: Annotated[
-        str | None,
+        Text | None,
         Field(description="after the event: daily actuals CSV (date, views, attempts, helpers, completions, "
               "orders, new_followers; any subset), relative to this file; adds the Review section"),
     ] = None

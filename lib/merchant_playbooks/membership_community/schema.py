@@ -28,13 +28,14 @@ from ..schema import (
     Share,
     Simulations,
     StrictModel,
+    Text,
 )
 
 
 class Tier(StrictModel):
     """One member level: who reaches it, what they pay, what else they get."""
 
-    name: Annotated[str, Field(min_length=1, max_length=40, description="the level's name, as members see it")]
+    name: Annotated[Text, Field(min_length=1, max_length=40, description="the level's name, as members see it")]
     min_spend: Annotated[Money, Field(description="spend within tier_window_days that reaches this level")]
     price_rate: Annotated[
         float, Field(gt=0, le=1, description="share of list price members of this level pay (0.95 = 5% off)")
@@ -42,7 +43,7 @@ class Tier(StrictModel):
     perks_cost: Annotated[
         Money, Field(description="yearly cost per member of the level's other perks (birthday gift, free shipping)")
     ] = Decimal(0)
-    perks: Annotated[str, Field(max_length=200, description="the perks in a few words, for the member rules")] = ""
+    perks: Annotated[Text, Field(max_length=200, description="the perks in a few words, for the member rules")] = ""
 
 
 class Gift(StrictModel):
@@ -53,7 +54,7 @@ class Gift(StrictModel):
         Field(description="pull_new: for joining a group; referral: for each friend a member brings in "
                           "(lottery prizes are set under lottery)"),
     ]
-    item: Annotated[str, Field(min_length=1, max_length=80, description="what the gift is")]
+    item: Annotated[Text, Field(min_length=1, max_length=80, description="what the gift is")]
     unit_cost: Annotated[Money, Field(description="cost of one gift")]
 
 
@@ -61,10 +62,10 @@ class Lottery(StrictModel):
     """Everyone wins the third prize; winners may pay a top-up to take the first prize instead (source 004)."""
 
     enabled: Annotated[bool, Field(description="run the top-up lottery in the groups")] = True
-    third_prize: Annotated[str | None, Field(max_length=80, description="the prize every participant wins; default: "
+    third_prize: Annotated[Text | None, Field(max_length=80, description="the prize every participant wins; default: "
                                               "a small gift, named in the merchant's language")] = None
     third_prize_cost: Annotated[Money, Field(description="cost of one third prize")] = Decimal(6)
-    first_prize: Annotated[str | None, Field(max_length=80, description="the top prize; default: the top prize, "
+    first_prize: Annotated[Text | None, Field(max_length=80, description="the top prize; default: the top prize, "
                                               "named in the merchant's language")] = None
     first_prize_cost: Annotated[PositiveMoney, Field(description="cost of one first prize")] = Decimal(160)
     first_prizes: Annotated[int, Field(ge=0, le=10_000, description="first prizes given by the draw itself")] = 3
@@ -82,7 +83,7 @@ class Camp(StrictModel):
     start_date: Annotated[
         date | None, Field(description="first camp day; default: the first warm-up day")
     ] = None
-    theme: Annotated[str, Field(max_length=80, description="the challenge, e.g. '21-day walking challenge'")] = ""
+    theme: Annotated[Text, Field(max_length=80, description="the challenge, e.g. '21-day walking challenge'")] = ""
     join_rate: Annotated[RateRange, Field(description="active members who sign up for the camp")] = RateRange(
         low=0.15, high=0.35)
     full_attendance_rate: Annotated[
@@ -136,7 +137,7 @@ class Section(StrictModel):
     """Membership and community: keep and grow the customers a stable merchant already has."""
 
     orders_file: Annotated[
-        str, Field(min_length=1, description="order history CSV (customer_id, order_date, amount; optional channel, "
+        Text, Field(min_length=1, description="order history CSV (customer_id, order_date, amount; optional channel, "
                                              "store, order_id), relative to the params file")
     ]
     start_date: Annotated[date, Field(description="first day of the community sale (YYYY-MM-DD)")]
@@ -176,7 +177,7 @@ class Section(StrictModel):
     community: Community = Community()
     camp: Camp = Camp()
     actuals: Annotated[
-        str | None,
+        Text | None,
         Field(description="after the sale: daily actuals CSV (date, joined, store_visits, store_buyers, "
               "online_buyers, sales; any subset), relative to this file; adds the Review section"),
     ] = None

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from ..errors import Problem
-from ..schema import Money, PositiveMoney, Range, RateRange, Seed, Simulations, StrictModel
+from ..schema import Money, PositiveMoney, Range, RateRange, Seed, Simulations, StrictModel, Text
 
 EventKey = Literal[
     "spring_festival", "lantern", "womens_day", "may_20", "mid_year_618", "dragon_boat", "qixi",
@@ -84,7 +84,7 @@ class EventSettings(StrictModel):
         Range | None, Field(description="extra sales on a sale day as a share of a normal day, e.g. [0.5, 1.2]")
     ] = None
     sale_days: Annotated[int | None, Field(ge=1, le=60, description="days the sale runs")] = None
-    theme: Annotated[str | None, Field(min_length=1, max_length=120, description="the event's theme, as shown")] = (
+    theme: Annotated[Text | None, Field(min_length=1, max_length=120, description="the event's theme, as shown")] = (
         None
     )
 
@@ -99,14 +99,14 @@ class Section(StrictModel):
     year: Annotated[int, Field(ge=2000, le=2099, description="the plan year")]
     targets: Targets
     catalogue: Annotated[
-        str, Field(min_length=1, description="product catalogue CSV, relative to the params file")
+        Text, Field(min_length=1, description="product catalogue CSV, relative to the params file")
     ]
     weekly_activities: Annotated[
         tuple[WeeklyActivity, ...],
         Field(max_length=3, description="standing weekly activities (weekday and activity), at most three"),
     ] = Field(default_factory=_default_weekly)
     monthly_themes: Annotated[
-        dict[int, str],
+        dict[int, Text],
         Field(description="themes by month number (1-12) replacing the defaults, e.g. {7: Summer chill box}"),
     ] = Field(default_factory=dict)
     events: Annotated[
@@ -195,7 +195,7 @@ class Section(StrictModel):
         Money, Field(description="posters, ads and tools for one discount event")
     ] = Decimal(800)
     actuals: Annotated[
-        str | None,
+        Text | None,
         Field(description="after (part of) the year: daily actuals CSV (date, traffic, orders, sales, "
               "new_members; any subset, any days), relative to this file; adds the Review section"),
     ] = None

@@ -24,6 +24,7 @@ from ..schema import (
     Share,
     Simulations,
     StrictModel,
+    Text,
 )
 from ..vocabulary import Channel
 
@@ -73,7 +74,7 @@ class MechanicScores(StrictModel):
 class Partner(StrictModel):
     """A business from another trade that shares the campaign with its audience (a traffic swap, source 004)."""
 
-    name: Annotated[str, Field(min_length=1, max_length=120, description="shown in the channel plan")]
+    name: Annotated[Text, Field(min_length=1, max_length=120, description="shown in the channel plan")]
     audience: Annotated[int, Field(ge=0, le=10**8, description="people the partner reaches (followers, members)")]
     join_rate: Annotated[RateRange, Field(description="share of the partner's audience who register")] = RateRange(
         low=0.005, high=0.02
@@ -88,7 +89,7 @@ class RankPrize(StrictModel):
     """A prize for a block of the points ranking, e.g. ranks [1, 1] or [2, 10]."""
 
     ranks: Annotated[tuple[int, int], Field(description="first and last rank that win it, e.g. [2, 10]")]
-    prize: Annotated[str, Field(min_length=1, max_length=120, description="what the winners get")]
+    prize: Annotated[Text, Field(min_length=1, max_length=120, description="what the winners get")]
     value: Annotated[Money, Field(description="what one prize costs the merchant")]
 
 
@@ -102,7 +103,7 @@ class Section(StrictModel):
         Literal["friend_assistance", "voting"],
         Field(description="what the campaign runs: friends help (points) or vote; both use the points model"),
     ] = "friend_assistance"
-    product: Annotated[str, Field(min_length=1, max_length=120, description="what the reward discounts")] = (
+    product: Annotated[Text, Field(min_length=1, max_length=120, description="what the reward discounts")] = (
         "Our service"
     )
     margin: Annotated[Share, Field(description="gross margin of the product as a share of price (0.3 = 30%)")] = 0.3
@@ -121,7 +122,7 @@ class Section(StrictModel):
         tuple[RankPrize, ...], Field(max_length=20, description="prizes by rank in the points ranking")
     ] = ()
     retention_gift: Annotated[
-        str, Field(min_length=1, max_length=120, description="free gift for adding customer service (source 000)")
+        Text, Field(min_length=1, max_length=120, description="free gift for adding customer service (source 000)")
     ] = "Gift pack"
     retention_gift_cost: Annotated[
         Money, Field(description="cost of one retention gift; source 004 keeps pull-new gifts within 3")
@@ -180,7 +181,7 @@ class Section(StrictModel):
         MechanicScores()
     )
     actuals: Annotated[
-        str | None,
+        Text | None,
         Field(description="after the campaign: daily actuals CSV (date, shares, views, reached, helpers, "
               "participants, new_fans; any subset), relative to this file; adds the Review section"),
     ] = None
