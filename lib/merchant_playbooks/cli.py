@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     dia = sub.add_parser("diagnose", help="say which stage each merchant is in and which playbook fits")
     dia.add_argument("inputs", nargs="+", type=Path)
 
+    ins = sub.add_parser("inspect", help="say what a data file is (a shop's export?) and what a plan takes from it")
+    ins.add_argument("files", nargs="+", type=Path, help="orders, customers or product files (CSV or xlsx)")
+    ins.add_argument("--format", choices=("auto", "project", "youzan", "qianniu", "weidian"), default="auto",
+                     help="read the file as this platform's export (default: from its header row)")
+
     app = sub.add_parser("app", help="serve a playbook as a code-free page with its live panel (Voila)")
     app.add_argument("playbook", choices=PLAYBOOK_NAMES)
     app.add_argument("--params", type=Path, required=True, help="the merchant's params file (Save writes to it)")
@@ -64,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "diagnose":
             return cmd_diagnose(args)
+        if args.command == "inspect":
+            return cmd_inspect(args)
         if args.command == "app":
             return cmd_app(args)
     except UserError as exc:
@@ -168,6 +175,20 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         d = mp.diagnosis
         print(f"{display_path(path)}: {mp.merchant.name}\n  stage: {d.stage} -> playbook {d.playbook}\n"
               f"  why: {d.text('en')}")
+    return 1 if bad else 0
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .errors import DataFileError
+    from .inspection import inspect_file
+
+    bad = 0
+    for path in args.files:
+        try:
+            print(inspect_file(path, args.format))
+        except DataFileError as exc:
+            bad += 1
+            print(str(exc), file=sys.stderr)
     return 1 if bad else 0
 
 
