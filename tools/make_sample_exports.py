@@ -216,11 +216,11 @@ def sample_frames(seed: int = 20) -> dict[str, pd.DataFrame]:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=OUT, help="folder (samples) or file (--youzan-rows)")
-    ap.add_argument("--youzan-rows", type=int, help="write one Youzan order export of about this many rows")
+    ap.add_argument("--youzan-rows", type=int, help="write one Youzan order export of this many rows (UTF-8 with BOM)")
     ap.add_argument("--seed", type=int, default=20)
     args = ap.parse_args(argv)
     if args.youzan_rows:
-        frame = youzan_orders(orders(max(args.youzan_rows // 5, 10), args.seed), args.seed)
+        frame = youzan_orders(orders(max(int(args.youzan_rows / 2.5), 10), args.seed), args.seed).head(args.youzan_rows)
         write_csv(frame, args.out, "utf-8-sig")
         print(f"{args.out}: {len(frame):,} rows")
         return

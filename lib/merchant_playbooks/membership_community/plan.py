@@ -16,6 +16,7 @@ from ..compliance import compliance_section
 from ..loading import PlaybookParams
 from ..montecarlo import Band
 from ..plan import Bullets, Callout, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, new_plan
+from .attribution import split_blocks
 from .compliance import group_sizes, uses
 from .model import MembershipModel, build_model
 from .review import add_review
@@ -97,6 +98,9 @@ def build_plan(params: PlaybookParams) -> Plan:
                                 date=i18n.day(model.analysis_date, lang)), "warning"))
     for note, n in hist.notes.items():
         blocks.append(Callout(t(f"audience.note_{note}", n=count(n))))
+    for name, split, block in split_blocks(hist.orders, t):  # stores and guides, when the history names them
+        plan.tables[name] = split
+        blocks.append(block)
     blocks += [
         Para(t("audience.rfm")),
         Table("segments", t("audience.segments_caption"), labels=(

@@ -64,18 +64,17 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         raise DataFileError(source, [
             (f"line {_line_of(data, pos)}: byte 0x{data[pos]:02x} is not UTF-8, though the lines before it are: "
             "the file mixes two encodings; save it again as CSV UTF-8")])
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(source, [
-            (f"is not UTF-8 or GBK text (line {_line_of(data, exc.start)}, byte 0x{data[exc.start]:02x}); "
-            "save it as CSV UTF-8")]) from None
-    utf8 = _first_utf8_line(data)
+    utf8 = _first_utf8_line(data)  # the lines before it are not UTF-8: GBK, or no text encoding at all
     if utf8:
         raise DataFileError(source, [
             (f"line {utf8[0]}: is UTF-8 text (byte 0x{utf8[1]:02x}), though the lines before it are GBK: the file "
             "mixes two encodings; save it again as CSV UTF-8")])
-    return text, "gb18030"
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise DataFileError(source, [
+            (f"is not UTF-8 or GBK text (line {_line_of(data, exc.start)}, byte 0x{data[exc.start]:02x}); "
+            "save it as CSV UTF-8")]) from None
 
 
 def read_bytes(path: Path, source: str, not_found: str) -> bytes:
