@@ -181,6 +181,8 @@ def _duplicates(raw: pd.DataFrame, norm: Callable[[], pd.DataFrame], p: _Problem
     if "order_id" in raw.columns:
         oid = _text(raw, "order_id")
         dup = (oid != "") & oid.duplicated(keep="first")
+        if not dup.any():
+            return
         firsts = pd.Series(np.arange(n), index=raw.index).groupby(oid).transform("first")
         what = "order_id"
     else:
@@ -223,9 +225,8 @@ def check_orders(raw: pd.DataFrame, source: str = "<orders>") -> OrderHistory:
                 p)
     p.raise_any(source)
     orders = pd.DataFrame({
-        "customer_id": cust.to_numpy(dtype=object), "order_date": dates, "amount": cents / 100.0, "cents": cents,
-        "channel": channel.to_numpy(dtype=object), "store": store.to_numpy(dtype=object),
-        "guide": guide.to_numpy(dtype=object)})
+        "customer_id": cust.array, "order_date": dates.array, "amount": cents / 100.0, "cents": cents,
+        "channel": channel.array, "store": store.array, "guide": guide.array})
     notes = {"zero_amount": int((cents == 0).sum())}
     if "channel" in raw.columns:
         notes["no_channel"] = int((channel == "").sum())

@@ -12,6 +12,9 @@
   with the nickname — two buyers with the same nickname and masked phone would be one
   customer: the data notes say how many customers are keyed so.
 - 归属店铺 / 销售渠道 / 销售导购 become `store`, `channel` (online | offline) and `guide`.
+
+Column work runs in pyarrow's kernels on the text cells, and only on the rows still needed
+(the orders' first rows, then the kept orders): a 1M-row export takes about a second.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataFileError
 from .formats import CANCELLED, CLOSED, PAID, REFUNDED, UNPAID, Format
@@ -27,6 +32,7 @@ from .formats import CANCELLED, CLOSED, PAID, REFUNDED, UNPAID, Format
 SHOP_TZ = "Asia/Shanghai"
 OFFLINE_WORDS = ("门店", "线下", "收银", "POS", "pos", "导购")
 LISTED = 5  # duplicated order numbers and unknown statuses named in the report
+TEXT = pa.large_string()  # what pandas' "str" columns hold
 REASONS = {UNPAID: "unpaid", CANCELLED: "cancelled", CLOSED: "closed", REFUNDED: "refunded"}
 
 
@@ -45,7 +51,7 @@ class ExportOrders:
     refunded: float = 0.0  # taken off the kept orders (partial refunds)
 
 
-def _fields(raw: pd.DataFrame, fmt: Format, source: str) -> pd.DataFrame:
+def _fields(raw: pd.DataFrame, fmt: Format, source: str) -> dict[str, pa.Array]:
     cols = fmt.find(list(raw.columns))
     need = [("order_id",), ("status",), ("paid",), ("paid_time", "created"), ("buyer", "phone", "nickname")]
     missing = [" or ".join(fmt.columns[f][0] for f in alts if f in fmt.columns) for alts in need
@@ -53,113 +59,148 @@ def _fields(raw: pd.DataFrame, fmt: Format, source: str) -> pd.DataFrame:
     if missing:
         raise DataFileError(source, [(f"line 1: a {fmt.label} export needs the column(s) {', '.join(missing)} "
                                      f"(columns found: {', '.join(raw.columns)})")])
-    df = raw[list(cols.values())].set_axis(list(cols), axis=1)
-    df["_line"] = np.arange(len(df)) + 2
-    return df
+    return {ours: _arrow(raw[theirs]) for ours, theirs in cols.items()}
 
 
-def _fold(df: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str], int]:
-    """One row per order: (orders, duplicate rows dropped, the first duplicated order numbers, item rows folded)."""
-    key = ["order_id", "item"] if "item" in df.columns else ["order_id"]
-    dup = df.duplicated(key, keep="first").to_numpy()
-    named = list(dict.fromkeys(df.loc[dup, "order_id"].head(50)))[:LISTED]
-    kept = df[~dup]
-    orders = kept.drop_duplicates("order_id", keep="first")
-    return orders.reset_index(drop=True), int(dup.sum()), named, len(kept) - len(orders)
+def _arrow(cells: pd.Series) -> pa.Array:
+    """A column of text cells as pyarrow large strings (pandas' own buffers: not copied)."""
+    arr = pa.array(cells.astype(str))
+    return arr.cast(TEXT) if arr.type != TEXT else arr
 
 
-def _money(df: pd.DataFrame, col: str, source: str) -> np.ndarray:
-    if col not in df.columns:
-        return np.zeros(len(df))
-    text = df[col].str.replace(r"[,¥￥\s]", "", regex=True)
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna().to_numpy() & (text != "").to_numpy()
-    if bad.any():
-        rows = df[bad].head(20)
-        raise DataFileError(source, [f"line {ln}: {col} = {v!r} is not an amount" for ln, v in
-                                     zip(rows["_line"], rows[col], strict=True)])
-    return values.fillna(0).to_numpy(dtype=float)
+def _blank(n: int) -> pa.Array:
+    return pa.array(np.full(n, "", dtype=object), TEXT)
 
 
-def _dates(df: pd.DataFrame, source: str) -> tuple[pd.Series, int]:
+def _encode(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    """The distinct cells and each cell's index among them (a chunked array's chunks share one dictionary)."""
+    enc = pc.dictionary_encode(arr)
+    chunks = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
+    if not chunks:
+        return pa.array([], TEXT), np.zeros(0, dtype=np.int64)
+    indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]).astype(np.int64)
+    return chunks[0].dictionary, indices
+
+
+def _codes(arr: pa.Array) -> np.ndarray:
+    return _encode(arr)[1]
+
+
+def _fold(cols: dict[str, pa.Array]) -> tuple[np.ndarray, int, list[str], int]:
+    """The rows that start an order; rows repeating one (same order number and item, or same order number in
+    an order-level export): how many, the first few order numbers; and the item rows folded into orders."""
+    order = _codes(cols["order_id"])
+    key = order * (int(order.max()) + 1) + _codes(cols["item"]) if "item" in cols else order
+    dup = pd.Series(key).duplicated().to_numpy()
+    first = np.flatnonzero(~pd.Series(order).duplicated().to_numpy())
+    named = list(dict.fromkeys(cols["order_id"].take(np.flatnonzero(dup)[:50]).to_pylist()))[:LISTED]
+    return first, int(dup.sum()), named, len(order) - int(dup.sum()) - len(first)
+
+
+def _lookup(arr: pa.Array, fn) -> np.ndarray:
+    """`fn` of each distinct cell, spread over the cells (a status column has a handful of values)."""
+    dictionary, indices = _encode(arr)
+    values = np.array([fn(v) for v in dictionary.to_pylist()] or [None], dtype=object)
+    return values[indices]
+
+
+def _money(cols: dict[str, pa.Array], name: str, rows: np.ndarray, source: str) -> np.ndarray:
+    if name not in cols:
+        return np.zeros(len(rows))
+    text = cols[name].take(rows)
+    text = pc.if_else(pc.equal(text, ""), "0", text)
+    try:
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # ¥, thousands separators, or not an amount at all
+        text = pc.replace_substring_regex(text, r"[,¥￥\s]", "")
+        values = pd.to_numeric(text.to_pandas(), errors="coerce")
+    bad = np.flatnonzero(values.isna().to_numpy())
+    if len(bad):
+        cells = cols[name].take(rows[bad[:20]]).to_pylist()
+        raise DataFileError(source, [f"line {rows[i] + 2}: {name} = {v!r} is not an amount" for i, v in
+                                     zip(bad[:20], cells, strict=True)])
+    return values.to_numpy(dtype=float)
+
+
+def _dates(cols: dict[str, pa.Array], rows: np.ndarray, source: str) -> tuple[np.ndarray, int]:
     """The payment day (creation day where no payment time), and how many came from the creation time."""
-    paid = df["paid_time"] if "paid_time" in df.columns else pd.Series("", index=df.index)
-    created = df["created"] if "created" in df.columns else pd.Series("", index=df.index)
-    from_created = (paid == "").to_numpy()
-    text = paid.where(~from_created, created)
-    when = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-    retry = when.isna() & (text != "")
-    if retry.any():  # 2026/3/1 12:34 and other spellings
-        when[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce", utc=True)
-    bad = when.isna().to_numpy()
-    if bad.any():
-        rows = df[bad].head(20)
-        raise DataFileError(source, [f"line {ln}: payment time = {v!r} is not a date and time "
-                                     "(expected e.g. 2026-03-01 12:34:56)" for ln, v in
-                                     zip(rows["_line"], text[bad].head(20), strict=True)])
-    # naive times are the shop's clock; utc=True read them as UTC, so they come back unchanged
-    local = when.dt.tz_convert(SHOP_TZ) if _has_offsets(text) else when
-    return local.dt.tz_localize(None).dt.normalize(), int((from_created & (created != "").to_numpy()).sum())
+    blank = _blank(len(rows))
+    paid = cols["paid_time"].take(rows) if "paid_time" in cols else blank
+    created = cols["created"].take(rows) if "created" in cols else blank
+    from_created = pc.and_(pc.equal(paid, ""), pc.not_equal(created, ""))
+    text = pc.if_else(pc.equal(paid, ""), created, paid)
+    when = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+    days = when.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    retry = np.flatnonzero(np.isnat(days))
+    if len(retry):  # 2026/3/1 12:34, a time with an offset, and what is not a time at all
+        other = pd.to_datetime(text.take(retry).to_pandas(), format="mixed", errors="coerce", utc=True)
+        local = other.dt.tz_convert(SHOP_TZ).where(text.take(retry).to_pandas().str.contains(r"(?:Z|[+-]\d\d:?\d\d)$"),
+                                                  other.dt.tz_convert("UTC"))
+        days[retry] = local.dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+        bad = retry[np.isnat(days[retry])]
+        if len(bad):
+            cells = text.take(bad[:20]).to_pylist()
+            raise DataFileError(source, [(f"line {rows[i] + 2}: payment time = {v!r} is not a date and time "
+                                          "(expected e.g. 2026-03-01 12:34:56)") for i, v in zip(bad, cells)])
+    return days.astype("datetime64[us]"), pc.sum(from_created).as_py() or 0
 
 
-def _has_offsets(text: pd.Series) -> bool:
-    return bool(text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any())
-
-
-def _status(df: pd.DataFrame, fmt: Format, paid: np.ndarray, refund: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    status = df["status"]
-    cls = status.map(fmt.statuses).fillna("unknown").to_numpy(dtype=object)
-    unknown = list(dict.fromkeys(status[cls == "unknown"]))[:LISTED]
-    if "refund_status" in df.columns:
-        cls[(df["refund_status"].str.contains("全额退款")).to_numpy() & (cls != UNPAID)] = REFUNDED
+def _status(cols: dict[str, pa.Array], fmt: Format, rows: np.ndarray, paid: np.ndarray, refund: np.ndarray
+            ) -> tuple[np.ndarray, list[str]]:
+    status = cols["status"].take(rows)
+    cls = _lookup(status, lambda s: fmt.statuses.get(s, "unknown"))
+    unknown = [s for s in pc.unique(status).to_pylist() if s not in fmt.statuses][:LISTED]
+    if "refund_status" in cols:
+        cls[_lookup(cols["refund_status"].take(rows), lambda s: "全额退款" in s).astype(bool) & (cls != UNPAID)] = REFUNDED
     was_paid = (cls == PAID) | (cls == CLOSED)
     cls[was_paid & (refund > 0) & (refund >= paid)] = REFUNDED  # a refund closes an order on some platforms
     return cls, unknown
 
 
-def _customers(df: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
-    """The buyer id, else masked phone + nickname; and which orders are keyed by phone + nickname."""
-    empty = pd.Series("", index=df.index)
-    buyer = df["buyer"] if "buyer" in df.columns else empty
-    phone, nick = (df[c] if c in df.columns else empty for c in ("phone", "nickname"))
-    fallback = (phone + "/" + nick).where((phone != "") | (nick != ""), "")
-    by_fallback = (buyer == "").to_numpy()
-    return buyer.where(~by_fallback, fallback), by_fallback
+def _customers(cols: dict[str, pa.Array], rows: np.ndarray) -> tuple[pa.Array, int]:
+    """The buyer id, else masked phone + nickname; and how many customers are keyed by phone + nickname."""
+    blank = _blank(len(rows))
+    buyer, phone, nick = (cols[c].take(rows) if c in cols else blank for c in ("buyer", "phone", "nickname"))
+    fallback = pc.if_else(pc.and_(pc.equal(phone, ""), pc.equal(nick, "")), "",
+                          pc.binary_join_element_wise(phone, nick, pa.scalar("/", TEXT)))
+    by_fallback = pc.equal(buyer, "")
+    key = pc.if_else(by_fallback, fallback, buyer)
+    return key, pc.count_distinct(pc.filter(key, by_fallback)).as_py()
 
 
-def _channel(df: pd.DataFrame, fmt: Format) -> pd.Series:
+def _channel(cols: dict[str, pa.Array], fmt: Format, rows: np.ndarray) -> np.ndarray:
     default = "" if fmt.platform == "youzan" else "online"
-    if "channel" not in df.columns:
-        return pd.Series(default, index=df.index)
-    text = df["channel"]
-    offline = text.str.contains("|".join(OFFLINE_WORDS), regex=True)
-    return pd.Series(np.where(offline, "offline", np.where(text == "", default, "online")), index=df.index)
+    if "channel" not in cols:
+        return np.full(len(rows), default, dtype=object)
+    return _lookup(cols["channel"].take(rows), lambda s: "offline" if any(w in s for w in OFFLINE_WORDS)
+                   else "online" if s else default)
 
 
 def export_orders(raw: pd.DataFrame, fmt: Format, source: str) -> ExportOrders:
     """The export's paid orders net of refunds, with what was left out and why."""
     if raw.empty:
         raise DataFileError(source, ["has a header but no orders"])
-    df, dups, named, folded = _fold(_fields(raw, fmt, source))
-    paid, refund = _money(df, "paid", source), _money(df, "refund", source)
-    cls, unknown = _status(df, fmt, paid, refund)
+    cols = _fields(raw, fmt, source)
+    first, dups, named, folded = _fold(cols)
+    paid, refund = _money(cols, "paid", first, source), _money(cols, "refund", first, source)
+    cls, unknown = _status(cols, fmt, first, paid, refund)
     excluded = {REASONS[c]: int((cls == c).sum()) for c in (UNPAID, CANCELLED, CLOSED, REFUNDED)}
     excluded["unknown_status"] = int((cls == "unknown").sum())
     keep = cls == PAID
     if not keep.any():
         left = ", ".join(f"{k} {v}" for k, v in excluded.items() if v)
-        raise DataFileError(source, [(f"has {len(df)} orders and none of them is paid ({left}): "
+        raise DataFileError(source, [(f"has {len(first)} orders and none of them is paid ({left}): "
                                      "there is nothing to plan from")])
-    df, paid, refund = df[keep].reset_index(drop=True), paid[keep], refund[keep]
-    dates, from_created = _dates(df, source)
-    customer, by_phone = _customers(df)
-    empty = pd.Series("", index=df.index)
-    orders = pd.DataFrame({
-        "order_id": df["order_id"], "customer_id": customer, "order_date": dates,
-        "amount": np.round(paid - refund, 2), "channel": _channel(df, fmt),
-        "store": df.get("store", empty), "guide": df.get("guide", empty), "_line": df["_line"]})
+    rows, paid, refund = first[keep], paid[keep], refund[keep]
+    dates, from_created = _dates(cols, rows, source)
+    customer, by_phone = _customers(cols, rows)
+    blank = _blank(len(rows))
+    text = pa.table({"order_id": cols["order_id"].take(rows), "customer_id": customer,
+                     "store": cols["store"].take(rows) if "store" in cols else blank,
+                     "guide": cols["guide"].take(rows) if "guide" in cols else blank}).to_pandas()
+    orders = text.assign(order_date=dates, amount=np.round(paid - refund, 2), channel=_channel(cols, fmt, rows),
+                         _line=rows + 2)
     notes = {"duplicate_orders": dups, "items_folded": folded, "partly_refunded": int((refund > 0).sum()),
-             "date_from_created": from_created, "key_phone_nickname": int(customer[by_phone].nunique())}
+             "date_from_created": from_created, "key_phone_nickname": by_phone}
     return ExportOrders(orders, fmt, len(raw), {k: v for k, v in excluded.items() if v},
                         {k: v for k, v in notes.items() if v}, named, unknown, float(refund.sum()))
-
