@@ -13,7 +13,6 @@ import json
 import os
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from merchant_playbooks import registry
 from merchant_playbooks import yamlread
@@ -480,7 +479,7 @@ ORDERS_CATALOGUE = [
     ("a_broken_symlink", BROKEN_LINK, [data(None, NOT_FOUND_ORDERS)]),
     ("empty", "", [data(None, "is empty; expected a header line: customer_id,order_date,amount")]),
     ("not_utf8", (ORDERS_HEAD + "Café,2026-01-05,12.00,online\n").encode("latin-1"),
-     [data(None, "is not UTF-8 text; save it as CSV UTF-8")]),
+     [data(None, "is not UTF-8 or GBK text (line 2, byte 0xe9); save it as CSV UTF-8")]),
     ("header_only", ORDERS_HEAD, [data(None, "has a header but no orders")]),
     ("missing_column", "customer_id,order_date,channel\nC1,2026-01-05,online\n",
      [data(1, "missing column 'amount' (columns found: customer_id, order_date, channel; required: customer_id, "
@@ -541,7 +540,7 @@ PRODUCTS_CATALOGUE = [
     ("empty", "", [products("is empty; expected a header line: sku,name,category,price,cost,monthly_sales,"
                             "dwell_time,click_through,consultations,favourites,sales_growth,bounce_rate")]),
     ("not_utf8", (PRODUCTS_HEAD + "CR-1,Café,snacks,all,12.90,5.20,280,345,28.9,0.01,26,339,0.02,0.37\n")
-     .encode("latin-1"), [products("is not UTF-8 text; save it as CSV UTF-8")]),
+     .encode("latin-1"), [products("is not UTF-8 or GBK text (line 2, byte 0xe9); save it as CSV UTF-8")]),
     ("header_only", PRODUCTS_HEAD, [products("has no products")]),
     ("missing_columns", "sku,name,price\nCR-1,Dried tofu,12.90\n",
      [products("missing column(s): category, cost, monthly_sales, dwell_time, click_through, consultations, "
@@ -587,7 +586,7 @@ ACTUALS_CATALOGUE = [
     ("empty", "", [actuals(None, "is empty; expected a header line: date,views,attempts,helpers,completions,orders,"
                                  "new_followers")]),
     ("not_utf8", "date,views\n2026-12-01,1\xe9\n".encode("latin-1"),
-     [actuals(None, "is not UTF-8 text; save it as CSV UTF-8")]),
+     [actuals(None, "is not UTF-8 or GBK text (line 2, byte 0xe9); save it as CSV UTF-8")]),
     ("no_date_column", "day,views\n2026-12-01,150\n",
      [actuals(1, "missing column 'date' (columns found: day, views)")]),
     ("no_metric_columns", "date,likes\n2026-12-01,150\n",
@@ -619,16 +618,16 @@ def test_actuals_catalogue(tmp_path, monkeypatch, content, expected):
     ("first_event_bargaining", GOOD_ACTUALS, "data/actuals.csv"),
 ])
 def test_a_data_file_that_cannot_be_read_says_why(tmp_path, monkeypatch, playbook, content, shown):
-    # as root every file is readable: the refusal is simulated where pandas opens the file
+    # as root every file is readable: the refusal is simulated where the reader opens the file
     monkeypatch.chdir(tmp_path)
-    real = pd.read_csv
+    real = Path.read_bytes
 
     def refuse(path, *args, **kwargs):
         if Path(path).parent.name == "data":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pd, "read_csv", refuse)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
     assert plan_error(tmp_path, playbook, content) == [f"{shown}: cannot be read: Permission denied"]
 
 

@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--playbook", choices=registry.names(), help="the playbook section to include")
     new.add_argument("--dir", type=Path, default=DEFAULT_PARAMS, help="where to write it (default: params/)")
 
+    ins = sub.add_parser("inspect", help="say what a data file is (a shop's export?) and what a plan takes from it")
+    ins.add_argument("files", nargs="+", type=Path, help="orders, customers or product files (CSV or xlsx)")
+    ins.add_argument("--format", choices=("auto", "project", "youzan", "qianniu", "weidian"), default="auto",
+                     help="read the file as this platform's export (default: from its header row)")
+
     app = sub.add_parser("app", help="serve a playbook as a code-free page with its live panel (Voila)")
     app.add_argument("playbook", choices=registry.names())
     app.add_argument("--params", type=Path, required=True, help="the merchant's params file (Save writes to it)")
@@ -70,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "diagnose":
             return cmd_diagnose(args)
+        if args.command == "inspect":
+            return cmd_inspect(args)
         if args.command == "app":
             return cmd_app(args)
         if args.command == "new":
@@ -194,6 +201,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     print(f"{display_path(path)}: new params for {args.name}; fill it in, then: playbooks validate "
           f"{display_path(path)}")
     return 0
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .errors import DataFileError
+    from .inspection import inspect_file
+
+    bad = 0
+    for path in args.files:
+        try:
+            print(inspect_file(path, args.format))
+        except DataFileError as exc:
+            bad += 1
+            print(str(exc), file=sys.stderr)
+    return 1 if bad else 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:

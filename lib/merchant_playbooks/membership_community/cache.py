@@ -44,12 +44,13 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 @dataclass(frozen=True)
 class FileKey:
-    """An orders file as it is now: another size, time or inode means other contents."""
+    """An orders file as it is now: another size, time or inode means other contents; read as `fmt`."""
 
     path: str
     size: int
     mtime_ns: int
     inode: int
+    fmt: str = "auto"  # the params' orders_format
 
 
 @dataclass(frozen=True)
@@ -68,24 +69,24 @@ class CustomerBase:
     order_values: dict[str, PositiveRange]  # channel -> the history's mean order value ± 20%
 
 
-def file_key(path: Path | str) -> FileKey | None:
+def file_key(path: Path | str, fmt: str = "auto") -> FileKey | None:
     """The cache key of a file as it is now; None when it cannot be looked at."""
     try:
         resolved = Path(path).resolve()
         st = os.stat(resolved)
     except OSError:
         return None
-    return FileKey(str(resolved), st.st_size, st.st_mtime_ns, st.st_ino)
+    return FileKey(str(resolved), st.st_size, st.st_mtime_ns, st.st_ino, fmt)
 
 
 def customer_base(path: Path | str, source: str | None, analysis_date: date | None, clv_months: int,
                   annual_discount: float, tier_window_days: int, winback_p_alive: float,
-                  winback_count: int) -> CustomerBase:
+                  winback_count: int, fmt: str = "auto") -> CustomerBase:
     """What a plan starts from, as a fresh copy; each step computed once per file version and params."""
-    key = file_key(path)
+    key = file_key(path, fmt)
     if key is None:
-        read_orders(path, source)  # raises DataFileError naming the problem
-        key = file_key(path)  # it appeared in between
+        read_orders(path, source, fmt)  # raises DataFileError naming the problem
+        key = file_key(path, fmt)  # it appeared in between
     valued = _valued(key, source, analysis_date, clv_months, annual_discount)
     customers = _copy(valued.customers)
     customers.insert(len(customers.columns) - (len(CLV_COLUMNS) if valued.clv is not None else 0), "window_spend",
@@ -145,7 +146,7 @@ class _Valued:
 # a panel works on one merchant's file: two versions of it are plenty (a long history is large)
 @lru_cache(maxsize=2)
 def _read(key: FileKey, source: str | None) -> OrderHistory:
-    return read_orders(key.path, source)
+    return read_orders(key.path, source, key.fmt)
 
 
 @lru_cache(maxsize=2)
@@ -222,7 +223,7 @@ def _copy(df: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
 
 
 def _copy_history(h: OrderHistory) -> OrderHistory:
-    return OrderHistory(_copy(h.orders), h.source, h.rows_read, dict(h.excluded), dict(h.notes))
+    return OrderHistory(_copy(h.orders), h.source, h.rows_read, dict(h.excluded), dict(h.notes), h.format)
 
 
 __all__ = ["CLV_COLUMNS", "CustomerBase", "FileKey", "clear", "customer_base", "file_key", "level_table"]

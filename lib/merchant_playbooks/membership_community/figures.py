@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
+from .attribution import splits
 from .model import MembershipModel, build_model
 from .rfm import SEGMENT_ORDER
 from .rows import Memo, fresh, records, rows
@@ -49,7 +50,8 @@ def plan_figures(params: PlaybookParams, level_names: list[str]) -> Figures:
     model = build_model(s, params.merchant, params.data_path(s.orders_file), level_names, s.orders_file)
     dates = (s.plan_start, s.end_date, s.warmup_start, s.start_date, s.event_end, tuple(model.camp))
     timeline, timeline_table = _TIMELINES.get(dates, lambda: _timeline(s, model))
-    tables = {"segments": _segments(model), "tiers": model.tiers, "gifts": _gifts(s, model)}
+    tables = {"segments": _segments(model), "tiers": model.tiers, "gifts": _gifts(s, model),
+              **splits(model.history.orders)}  # stores and guides, when the history names them
     if s.community.lottery.enabled:
         tables["lottery"] = _lottery(model)
     tables |= {

@@ -60,7 +60,7 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
     # per file version (cache.py)
     base = cache.customer_base(orders_path, source, section.analysis_date, section.clv_months,
                                section.annual_discount, section.tier_window_days, section.winback_p_alive,
-                               section.winback_count)
+                               section.winback_count, section.orders_format)
     history, ad, customers, fitted, problem = (base.history, base.analysis_date, base.customers, base.clv,
                                                base.clv_problem)
     if fitted is None:

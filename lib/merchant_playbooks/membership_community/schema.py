@@ -30,6 +30,7 @@ from ..schema import (
     StrictModel,
     Text,
 )
+from ..shop_exports.formats import format_field
 
 
 class Tier(StrictModel):
@@ -137,9 +138,11 @@ class Section(StrictModel):
     """Membership and community: keep and grow the customers a stable merchant already has."""
 
     orders_file: Annotated[
-        Text, Field(min_length=1, description="order history CSV (customer_id, order_date, amount; optional channel, "
-                                             "store, order_id), relative to the params file")
+        Text, Field(min_length=1, description="order history, relative to the params file: the project's CSV "
+                                             "(customer_id, order_date, amount; optional channel, store, guide, "
+                                             "order_id) or a shop's order export as downloaded (CSV or xlsx)")
     ]
+    orders_format: format_field("orders_file") = "auto"
     start_date: Annotated[date, Field(description="first day of the community sale (YYYY-MM-DD)")]
     analysis_date: Annotated[
         date | None, Field(description="'today' for recency and CLV; default: the day after the last order")

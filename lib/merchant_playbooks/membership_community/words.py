@@ -15,6 +15,7 @@ from .. import i18n
 from ..figures import Figures, Words
 from ..loading import PlaybookParams
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
+from .attribution import SPLITS
 from .rows import Memo, fresh
 from .voice import NS, Voice, level_names
 from .words_value import decision, forecast, rewards
@@ -60,6 +61,13 @@ def _audience(f: Figures, s, v: Voice) -> Section:
     for note, n in d["data_notes"].items():
         blocks.append(Callout(v.t(f"audience.note_{note}", n=v.count(n))))
     t = v.t
+    for column, name in SPLITS:  # stores and guides, when the history names them (figures made the tables)
+        if name in f.tables:
+            blocks.append(Table(name, t(f"audience.{name}_caption"), labels=(
+                (column, t(f"col.{column}")), ("customers", t("col.customers")), ("orders", t("col.orders_count")),
+                ("revenue", t("col.sales")), ("revenue_share", t("col.revenue_share"))),
+                formats=(("customers", "count"), ("orders", "count"), ("revenue", "money"),
+                         ("revenue_share", "share"))))
     blocks += [
         Para(t("audience.rfm")),
         Table("segments", t("audience.segments_caption"), labels=(

@@ -145,7 +145,7 @@ def _schedule_events(s: Section, premium: bool) -> list[cal.Event]:
 
 def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalogue_shown: str | None = None
                 ) -> CadenceModel:
-    catalogue = scored_catalogue(catalogue_path, catalogue_shown, dict(s.potential_weights))
+    catalogue = scored_catalogue(catalogue_path, catalogue_shown, dict(s.potential_weights), s.catalogue_format)
     unit_price = catalogue.unit_price
     aov = s.average_order_value or max(Decimal(str(round(unit_price * s.items_per_order, 2))), Decimal("0.01"))
     premium = resolve_premium(s, aov)

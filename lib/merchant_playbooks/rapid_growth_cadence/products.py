@@ -17,8 +17,10 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from .. import shop_exports
 from ..csvfile import read_csv_cells
 from ..errors import DataFileError
+from ..shop_exports.products import catalogue_cells
 
 REQUIRED = ("sku", "name", "category", "price", "cost", "monthly_sales", "dwell_time", "click_through",
             "consultations", "favourites", "sales_growth", "bounce_rate")
@@ -34,16 +36,19 @@ DIME = Decimal("0.1")
 CENT = Decimal("0.01")
 
 
-def read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
+def read_catalogue(path: Path, shown: str | None = None, fmt: str = "auto") -> pd.DataFrame:
     """Read and check a catalogue CSV; every bad cell is named by row (the file's line) and column.
+
+    A shop's product export (Youzan, Qianniu, Weidian) is read as downloaded: detected from
+    its header unless `fmt` (the params' `catalogue_format`) says (shop_exports/products.py).
 
     A file read before and unchanged since (same path, modification time and size) is not
     read again: the caller gets its own copy of the checked rows.
     """
     key = _file_key(path)
     if key is None:  # missing, a folder, unreadable: the reader names the problem
-        return _read_catalogue(path, shown)
-    return _read_cached(*key, shown).copy()
+        return _read_catalogue(path, shown, fmt)
+    return _read_cached(*key, shown, fmt).copy()
 
 
 def _file_key(path: Path) -> tuple[str, int, int] | None:
@@ -59,14 +64,21 @@ def _file_key(path: Path) -> tuple[str, int, int] | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _read_cached(path: str, _mtime_ns: int, _size: int, shown: str | None) -> pd.DataFrame:
-    return _read_catalogue(Path(path), shown)
+def _read_cached(path: str, _mtime_ns: int, _size: int, shown: str | None, fmt: str = "auto") -> pd.DataFrame:
+    return _read_catalogue(Path(path), shown, fmt)
 
 
-def _read_catalogue(path: Path, shown: str | None = None) -> pd.DataFrame:
+def _from_export(raw: pd.DataFrame, shown: str, fmt: str) -> pd.DataFrame:
+    """A platform's product export in the catalogue's columns; the project's own CSV as it is."""
+    platform = shop_exports.detect(list(raw.columns), shown, "products", fmt)
+    return raw if platform is None else catalogue_cells(raw, platform, shown)[0]
+
+
+def _read_catalogue(path: Path, shown: str | None = None, fmt: str = "auto") -> pd.DataFrame:
     shown = shown or str(path)
     raw = read_csv_cells(path, shown, header=",".join(REQUIRED), first_line="row 1",
                          not_found="file not found (catalogue is relative to the params file)")
+    raw = _from_export(raw, shown, fmt)
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
@@ -188,19 +200,20 @@ class ScoredCatalogue:
         return self._frame.copy()
 
 
-def scored_catalogue(path: Path, shown: str | None, weights: dict[str, float]) -> ScoredCatalogue:
+def scored_catalogue(path: Path, shown: str | None, weights: dict[str, float], fmt: str = "auto"
+                     ) -> ScoredCatalogue:
     """`score_products(read_catalogue(path), weights)` with its season pools, cached while the file is unchanged."""
     key = _file_key(path)
     items = tuple(sorted(weights.items()))
     if key is None:
-        return _scored(read_catalogue(path, shown), items)
-    return _scored_cached(*key, shown, items)
+        return _scored(read_catalogue(path, shown, fmt), items)
+    return _scored_cached(*key, shown, items, fmt)
 
 
 @functools.lru_cache(maxsize=16)
 def _scored_cached(path: str, mtime_ns: int, size: int, shown: str | None,
-                   weights: tuple[tuple[str, float], ...]) -> ScoredCatalogue:
-    return _scored(_read_cached(path, mtime_ns, size, shown), weights)
+                   weights: tuple[tuple[str, float], ...], fmt: str = "auto") -> ScoredCatalogue:
+    return _scored(_read_cached(path, mtime_ns, size, shown, fmt), weights)
 
 
 def _scored(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> ScoredCatalogue:

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..schema import Money, PositiveMoney, Range, RateRange, Seed, Simulations, StrictModel, Text
+from ..shop_exports.formats import format_field
 
 EventKey = Literal[
     "spring_festival", "lantern", "womens_day", "may_20", "mid_year_618", "dragon_boat", "qixi",
@@ -99,8 +100,10 @@ class Section(StrictModel):
     year: Annotated[int, Field(ge=2000, le=2099, description="the plan year")]
     targets: Targets
     catalogue: Annotated[
-        Text, Field(min_length=1, description="product catalogue CSV, relative to the params file")
+        Text, Field(min_length=1, description="product catalogue, relative to the params file: the project's CSV "
+                                             "or a shop's product export as downloaded (CSV or xlsx)")
     ]
+    catalogue_format: format_field("catalogue") = "auto"
     weekly_activities: Annotated[
         tuple[WeeklyActivity, ...],
         Field(max_length=3, description="standing weekly activities (weekday and activity), at most three"),
