@@ -24,7 +24,7 @@ with the sections every playbook shares (platform rules, review).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,4 +67,3 @@ class Playbook:
     notebook: Path | None = None
     messages: Path | None = None
     description: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -145,10 +145,6 @@ def preloads() -> list[str]:
 
 def build_plan(name: str, params: Any):
     """The plan for a playbook's validated params: figures, words and the shared spine."""
-    playbook = get(name)
-    provisional = playbook.extra.get("build_plan")  # PROVISIONAL (issue 16): until its figures/words land
-    if provisional is not None:
-        return provisional(params)
     from .spine import assemble
 
-    return assemble(playbook, params)
+    return assemble(get(name), params)
