@@ -64,11 +64,15 @@ def _looks_chinese(header: list[str]) -> bool:
 
 def detect_any(header: list[str], source: str, forced: str = "auto") -> tuple[str, Format | None]:
     """For `playbooks inspect`: the kind (orders | customers | products) and the format."""
-    if forced == "auto":
+    if forced in ("auto", "project"):
         project = _is_project(header, None)
         if project:
             return project, None
+        if forced == "project":
+            raise DataFileError(source, [(f"line 1: is not one of the project's CSVs (columns found: "
+                                          f"{', '.join(header) or 'none'}); known: {_known(None)}")])
     fmt = detect(header, source, None, forced)
-    if fmt is None:
-        raise DataFileError(source, ["format: project needs a known kind; leave format to auto"])
+    if fmt is None:  # an ASCII header that is no project CSV either
+        raise DataFileError(source, [(f"line 1: the header is not a file this project knows (columns found: "
+                                      f"{', '.join(header) or 'none'}); known formats: {_known(None)}")])
     return fmt.kind, fmt
