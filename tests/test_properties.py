@@ -214,7 +214,9 @@ def cadence(draw: st.DrawFn, folder: Path) -> dict:
     signals = ["dwell_time", "click_through", "consultations", "favourites", "sales_growth", "bounce_rate"]
     return draw(section_strategy(
         Section, year=st.just(year), targets=section_strategy(Targets, sales=st.integers(1, 10**9)),
-        catalogue=st.just(_catalogue(draw, folder)), events=st.just(events), weekly_activities=st.just(weekly),
+        # the file is the project's own catalogue: read as it is (auto) or said to be (project)
+        catalogue=st.just(_catalogue(draw, folder)), catalogue_format=st.sampled_from(["auto", "project"]),
+        events=st.just(events), weekly_activities=st.just(weekly),
         monthly_themes=st.dictionaries(st.integers(1, 12), st.text(TEXT, min_size=1, max_size=30), max_size=3),
         event_settings=st.dictionaries(st.sampled_from(events), section_strategy(EventSettings, lift=st.none() | lift),
                                        max_size=2),
@@ -254,7 +256,8 @@ def membership(draw: st.DrawFn, folder: Path) -> dict:
     shares = sorted(draw(st.sets(st.floats(0.001, 0.99, allow_nan=False), min_size=1, max_size=4)), reverse=True)
     camp_start = st.none() | st.integers(-60, 60).map(lambda d: (start + timedelta(days=d)).isoformat())
     return draw(section_strategy(
-        Section, orders_file=st.just(orders_file), start_date=st.just(start.isoformat()),
+        Section, orders_file=st.just(orders_file), orders_format=st.sampled_from(["auto", "project"]),
+        start_date=st.just(start.isoformat()),
         analysis_date=st.none() | st.dates(first, first + timedelta(days=1500)).map(date.isoformat),
         tiers=st.none() | st.just(tiers), tier_spend_shares=st.just(shares),
         camp=section_strategy(Camp, start_date=camp_start), **SMALL_RUN))
