@@ -145,7 +145,7 @@ def staging_root(out: Path) -> Path:
     root = out / STAGING
     if root.is_symlink():
         raise OSError(errno.ELOOP, f"{root} is a symbolic link; staging never follows one out of --out")
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)  # a job run on its own (run_job) may be the first to write --out
     return root
 
 
