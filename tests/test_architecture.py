@@ -255,3 +255,16 @@ def test_the_checks_catch_what_they_look_for(rule, tmp_path):
         globals()["LIB"], globals()["PACKAGE"] = REAL_LIB, REAL_LIB / "merchant_playbooks"
         for f in (modules, tree, imports):
             f.cache_clear()
+
+
+def test_loading_every_sample_params_file_stays_light():
+    """`playbooks validate` and the batch's parent process read params without pandas, pyarrow or altair
+    (a schema importing a heavy module through a package `__init__` costs every run a few tenths of a second)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pathlib; from merchant_playbooks.loading import load_params\n"
+            "[load_params(p) for p in sorted(pathlib.Path('params').glob('*.yaml'))]\n"
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'altair', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REAL_LIB.parent, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
