@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import frames  # noqa: F401 - the pandas settings the plans are built under
 from .compliance import compliance_section
 from .figures import Figures, Words
 from .plan import Kpi, Plan, new_plan
