@@ -31,6 +31,7 @@ import pandas as pd
 from .. import shop_exports
 from ..csvfile import read_csv_cells
 from ..errors import DataFileError
+from ..shop_exports.decoding import arrow_strings
 from ..schema import PositiveRange
 
 REQUIRED = ("customer_id", "order_date", "amount")
@@ -197,6 +198,7 @@ def _duplicates(raw: pd.DataFrame, norm: Callable[[], pd.DataFrame], p: _Problem
                          "remove one, or add an order_id column if both orders are real"))
 
 
+@arrow_strings  # written for pyarrow strings, whatever the process default
 def check_orders(raw: pd.DataFrame, source: str = "<orders>") -> OrderHistory:
     """Check a table of text cells (as read from CSV) and convert it; every problem is reported.
 

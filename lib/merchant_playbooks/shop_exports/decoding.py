@@ -14,6 +14,7 @@ export in well under a second on two cores). The cells are the same either way.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -160,6 +161,18 @@ def clean(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(dict(enumerate(cleaned))).set_axis(list(raw.columns), axis=1)
 
 
+def arrow_strings(func):
+    """Run `func` with pandas storing text as pyarrow strings: the readers' million-row work is written for
+    pyarrow's kernels, whatever the process default (the plans set Python strings: frames.py)."""
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        with pd.option_context("mode.string_storage", "pyarrow"):
+            return func(*args, **kwargs)
+
+    return run
+
+
+@arrow_strings
 def read_cells(path: Path, source: str, *, header: str, not_found: str, first_line: str = "line 1",
                ) -> tuple[pd.DataFrame, str]:
     """The file's cells as text (empty cells as ""), and its encoding ("xlsx" for a workbook)."""

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataFileError
+from .decoding import arrow_strings
 from .formats import CANCELLED, CLOSED, PAID, REFUNDED, UNPAID, Format
 
 SHOP_TZ = "Asia/Shanghai"
@@ -176,6 +177,7 @@ def _channel(cols: dict[str, pa.Array], fmt: Format, rows: np.ndarray) -> np.nda
                    else "online" if s else default)
 
 
+@arrow_strings
 def export_orders(raw: pd.DataFrame, fmt: Format, source: str) -> ExportOrders:
     """The export's paid orders net of refunds, with what was left out and why."""
     if raw.empty:
