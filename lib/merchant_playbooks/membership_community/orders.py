@@ -31,8 +31,8 @@ import pandas as pd
 from .. import shop_exports
 from ..csvfile import read_csv_cells
 from ..errors import DataFileError
-from ..shop_exports.decoding import arrow_strings
 from ..schema import PositiveRange
+from ..shop_exports.decoding import arrow_strings
 
 REQUIRED = ("customer_id", "order_date", "amount")
 OPTIONAL = ("channel", "store", "guide", "order_id")
