@@ -33,6 +33,7 @@ class Figures:
     tables: dict[str, Any] = field(default_factory=dict)  # name -> DataFrame of machine values
     data: dict[str, Any] = field(default_factory=dict)  # the playbook's own plan.json fields
     model: Any = None  # the playbook's raw model result (charts read it)
+    ledger: Any = None  # an `economics.Ledger`: the event's money per draw (the spine makes `economics` of it)
 
 
 @dataclass
@@ -43,3 +44,5 @@ class Words:
     kpi_labels: dict[str, str]
     sections: dict[str, Any]  # key -> plan.Section
     tables: dict[str, Any] = field(default_factory=dict)  # name -> a figures table with the view's text columns
+    #: the playbook's own warnings for the cover and plan.json, each {"code", "message"[, "level"]}
+    warnings: list[dict] = field(default_factory=list)

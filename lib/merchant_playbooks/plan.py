@@ -18,8 +18,8 @@ from typing import Any
 
 from .montecarlo import Band
 
-SPINE = ("goal", "audience", "mechanics", "rewards", "channels", "timeline", "forecast", "decision", "kpis",
-         "risks", "compliance", "review")
+SPINE = ("goal", "audience", "mechanics", "rewards", "channels", "timeline", "forecast", "economics", "decision",
+         "kpis", "risks", "compliance", "review")
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,15 @@ class Plan:
     tables: dict[str, Any] = field(default_factory=dict)  # name -> DataFrame (display-ready)
     data: dict[str, Any] = field(default_factory=dict)  # playbook-specific plan.json fields
     model: Any = None  # the playbook's raw model result (charts read it)
+    #: what the merchant must know before running the plan (a forbidden use, a date already past):
+    #: each {"code", "level", "message"} — the cover shows them in red, plan.json keeps them, run/validate print them
+    warnings: list[dict] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, level: str = "danger", **extra: Any) -> None:
+        """Add a warning once (same code and message)."""
+        entry = {"code": code, "level": level, "message": message, **extra}
+        if entry not in self.warnings:
+            self.warnings.append(entry)
 
     def section(self, key: str) -> Section:
         return self.sections[key]
@@ -149,6 +158,7 @@ class Plan:
             "seed": self.seed,
             "simulations": self.simulations,
             "headline": list(self.headline),
+            "warnings": [jsonable(w) for w in self.warnings],
             "kpis": {k: v.to_dict() for k, v in self.kpis.items()},
             "timeline": [jsonable(row) for row in self.timeline],
             "tables": {name: table_records(df) for name, df in self.tables.items()},

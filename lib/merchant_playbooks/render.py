@@ -13,22 +13,79 @@ from decimal import Decimal
 from typing import Any
 
 from . import i18n
-from .plan import Bullets, Callout, Code, Kpi, KpiGrid, Para, Plan, Rules, Section, Table
+from .figref import TOKEN, lookup
+from .plan import Bullets, Callout, Code, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, jsonable
 
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def plan_doc(plan: Plan) -> dict:
+    """The plan's plan.json document, made once per plan (figure references are read from it)."""
+    doc = plan.__dict__.get("_doc")
+    if doc is None:
+        doc = plan.__dict__["_doc"] = plan.to_dict()
+    return doc
+
+
+def data_html(key: str, value: Any, shown: str) -> str:
+    """A figure of the plan as the merchant reads it, marked with its plan.json path and value."""
+    raw = "" if value is None else value if isinstance(value, str) else repr(jsonable(value))
+    return f'<data value="{esc(raw)}" data-key="{esc(key)}">{esc(shown)}</data>'
+
+
+def _fig_kind(kind: str) -> tuple[str, dict]:
+    return {"money": ("money", {"wan": True}), "money_exact": ("money_exact", {}), "days": ("count", {})}.get(
+        kind, (kind, {}))
+
+
+def figure_text(plan: Plan, key: str, kind: str, *, html_out: bool) -> str:
+    value = lookup(plan_doc(plan), key)
+    k, kw = _fig_kind(kind)
+    shown = fmt_value(value, k, plan, **kw)
+    return data_html(key, value, shown) if html_out else shown
+
+
+def range_text(plan: Plan, key: str, kind: str, *, html_out: bool) -> str:
+    """"P50 (P10 – P90)" of the range at `key`, or the one number when low and high read the same."""
+    band = lookup(plan_doc(plan), key)
+    k, kw = _fig_kind(kind)
+    if k == "money":  # one money format across a range: whole units once any end needs them
+        ends = [abs(v) for v in (band["p10"], band["p50"], band["p90"]) if isinstance(v, int | float)]
+        kw = {**kw, "decimals": 0 if ends and max(ends) >= 1000 else 2}
+    shown = {p: fmt_value(band[p], k, plan, **kw) for p in ("p10", "p50", "p90")}
+    mark = (lambda p: data_html(f"{key}.{p}", band[p], shown[p])) if html_out else shown.__getitem__
+    if shown["p10"] == shown["p90"]:
+        return mark("p50")
+    return i18n.t("common.kpi.band", plan.language, p50=mark("p50"), p10=mark("p10"), p90=mark("p90"))
+
+
+def text_out(plan: Plan, text: object, *, html_out: bool = True) -> str:
+    """Escaped text (HTML) or plain text, with every figure reference read from the plan."""
+    text = str(text)
+    out, last = [], 0
+    for m in TOKEN.finditer(text):
+        out.append(esc(text[last:m.start()]) if html_out else text[last:m.start()])
+        make = range_text if m.group(3) else figure_text
+        out.append(make(plan, m.group(1), m.group(2), html_out=html_out))
+        last = m.end()
+    out.append(esc(text[last:]) if html_out else text[last:])
+    return "".join(out)
+
+
 NUMERIC = ("money", "share", "count", "number", "ratio")
 LONG_TABLE_ROWS = 14  # longer tables may break across printed pages (between rows, header repeated)
 
 
-def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict | None = None) -> str:
+def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict | None = None,
+              decimals: int | None = None) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if kind == "money":
-        return i18n.money(value, plan.currency, plan.language, wan=wan)
+        return i18n.money(value, plan.currency, plan.language, wan=wan, decimals=decimals)
+    if kind == "money_exact":
+        return i18n.money(value, plan.currency, plan.language, decimals=2)
     if kind == "share":
         return i18n.percent(float(value))
     if kind == "count":
@@ -37,6 +94,11 @@ def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict
         return i18n.number(float(value), 2)
     if kind == "ratio":
         return i18n.number(float(value), 2)
+    if kind == "date" and isinstance(value, str):  # a date read back from plan.json (or a row's own label)
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if kind == "date" and isinstance(value, date):
         return i18n.short_day(value, plan.language)
     if kind == "yesno":  # a table keeps booleans; the merchant reads yes / no
@@ -56,6 +118,15 @@ def kpi_range(k: Kpi, plan: Plan) -> tuple[str, str, str]:
     return tuple(fmt_value(v, k.kind, plan, wan=True) for v in (k.band.p10, k.band.p50, k.band.p90))  # type: ignore[return-value]
 
 
+def _kpi_marked(key: str, plan: Plan) -> tuple[str, str, str, bool]:
+    """The card's P10, P50, P90 as marked-up figures of plan.json, and whether they read as one number."""
+    band = plan_doc(plan)["kpis"][key]
+    k = plan.kpis[key]
+    shown = dict(zip(("p10", "p50", "p90"), kpi_range(k, plan), strict=True))
+    marked = [data_html(f"kpis.{key}.{p}", band[p], shown[p]) for p in ("p10", "p50", "p90")]
+    return marked[0], marked[1], marked[2], shown["p10"] == shown["p90"]
+
+
 def _range_bar(k: Kpi) -> str:
     """A small bar from 0 to P90: the shaded part is P10–P90, the tick is P50 (how wide the range is)."""
     p10, p50, p90 = k.band.p10, k.band.p50, k.band.p90
@@ -71,13 +142,12 @@ def kpi_cards(plan: Plan, keys: tuple[str, ...]) -> str:
     cards = []
     for key in keys or tuple(plan.kpis):
         k = plan.kpis[key]
-        p10, p50, p90 = kpi_range(k, plan)
-        cards.append(
-            f'<div class="mp-kpi" data-kpi="{esc(key)}"><div class="mp-kpi-label">{esc(k.label)}</div>'
-            f'<div class="mp-kpi-p50">{esc(p50)}</div>{_range_bar(k)}'
-            f'<div class="mp-kpi-range" title="{esc(i18n.t("common.kpi.range_label", lang))}">'
-            f'{esc(i18n.t("common.kpi.range", lang, p10=p10, p90=p90))}</div></div>'
-        )
+        p10, p50, p90, single = _kpi_marked(key, plan)
+        spread = "" if single else (
+            f'{_range_bar(k)}<div class="mp-kpi-range" title="{esc(i18n.t("common.kpi.range_label", lang))}">'
+            f'{i18n.t("common.kpi.range", lang, p10=p10, p90=p90)}</div>')
+        cards.append(f'<div class="mp-kpi" data-kpi="{esc(key)}"><div class="mp-kpi-label">{esc(k.label)}</div>'
+                     f'<div class="mp-kpi-p50">{p50}</div>{spread}</div>')
     return f'<div class="mp-kpis">{"".join(cards)}</div>'
 
 
@@ -89,8 +159,12 @@ class _Cells(dict):
         super().__init__()
         self.plan, self.record, self.formats = plan, record, formats
 
+    def kind(self, col: str) -> str:
+        kind = self.formats.get(col, "text")
+        return str(self.record["kind"]) if kind == "row_kind" else kind  # the row says how its numbers read
+
     def __missing__(self, col: str) -> str:
-        self[col] = fmt_value(self.record[col], self.formats.get(col, "text"), self.plan, row=self)
+        self[col] = fmt_value(self.record[col], self.kind(col), self.plan, row=self)
         return self[col]
 
 
@@ -102,37 +176,48 @@ def table_html(plan: Plan, block: Table) -> str:
     classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
     head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
     rows = []
-    if block.rows:  # the view's own text per row (words around numbers)
-        texts = [dict(zip(labels, r, strict=True)) for r in block.rows]
-    else:
-        texts = [_Cells(plan, record, formats) for record in df.to_dict(orient="records")]
-    for shown in texts:
-        cells = "".join(f"<td{classes[col]}>{esc(shown[col])}</td>" for col in labels)
+    records = df.to_dict(orient="records")
+    for i, record in enumerate(records):
+        if block.rows:  # the view's own text per row (words around numbers, figures as references)
+            cells = "".join(f"<td{classes[col]}>{text_out(plan, text)}</td>"
+                            for col, text in zip(labels, block.rows[i], strict=True))
+        else:
+            shown = _Cells(plan, record, formats)
+            cells = "".join(f"<td{classes[col]}>{_cell(block.name, i, col, record, shown)}</td>" for col in labels)
         rows.append(f"<tr>{cells}</tr>")
-    caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
+    caption = f"<caption>{text_out(plan, block.caption)}</caption>" if block.caption else ""
     long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""
     return (f'<div class="mp-table-wrap{long}"><table class="mp-table" data-table="{esc(block.name)}">{caption}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def _cell(name: str, i: int, col: str, record: dict, shown: _Cells) -> str:
+    """A table cell; a number in it is a figure of plan.json `tables.<name>.<row>.<column>`."""
+    if shown.kind(col) in NUMERIC and record[col] is not None and not isinstance(record[col], str):
+        return data_html(f"tables.{name}.{i}.{col}", record[col], shown[col])
+    return esc(shown[col])
+
+
 def block_html(plan: Plan, block: Any) -> str:
+    tx = lambda text: text_out(plan, text)  # noqa: E731 - escaped, figures read from the plan
     if isinstance(block, Para):
-        return f"<p>{esc(block.text)}</p>"
+        return f"<p>{tx(block.text)}</p>"
     if isinstance(block, Bullets):
-        return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>"
+        return "<ul>" + "".join(f"<li>{tx(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Rules):
-        items = "".join(f"<li>{esc(i)}</li>" for i in block.items)
-        return f'<div class="mp-rules"><div class="mp-rules-title">{esc(block.title)}</div><ol>{items}</ol></div>'
+        items = "".join(f"<li>{tx(i)}</li>" for i in block.items)
+        return f'<div class="mp-rules"><div class="mp-rules-title">{tx(block.title)}</div><ol>{items}</ol></div>'
     if isinstance(block, Table):
         return table_html(plan, block)
     if isinstance(block, Callout):
-        return f'<div class="mp-callout mp-{esc(block.level)}">{esc(block.text)}</div>'
+        return f'<div class="mp-callout mp-{esc(block.level)}">{tx(block.text)}</div>'
     if isinstance(block, KpiGrid):
         return kpi_cards(plan, block.keys)
     if isinstance(block, Code):  # scrolls sideways on a phone rather than wrapping lines meant to be pasted
-        html = f'<pre class="mp-code" style="overflow-x:auto;white-space:pre"><code>{esc(block.text)}</code></pre>'
+        code = esc(text_out(plan, block.text, html_out=False))
+        html = f'<pre class="mp-code" style="overflow-x:auto;white-space:pre"><code>{code}</code></pre>'
         if block.note:
-            html = f"<p>{esc(block.note)}</p>{html}"
+            html = f"<p>{tx(block.note)}</p>{html}"
         # the handout export drops the consultant's asides (export.CONSULTANT); everything inside is escaped
         return (f'<aside class="mp-consultant" style="border-left:3px dashed #8c959f;padding:2px 12px;margin:8px 0">'
                 f"{html}</aside>") if block.consultant else html
@@ -142,7 +227,7 @@ def block_html(plan: Plan, block: Any) -> str:
 def section_html(plan: Plan, section: Section) -> str:
     body = "".join(block_html(plan, b) for b in section.blocks)
     return (f'<section class="mp-section" id="mp-{esc(section.key)}" data-section="{esc(section.key)}">'
-            f"<h2>{esc(section.title)}</h2>{body}</section>")
+            f"<h2>{text_out(plan, section.title)}</h2>{body}</section>")
 
 
 def contents_html(lang: str, entries: list[tuple[str, str]]) -> str:
@@ -163,7 +248,16 @@ def cover_html(plan: Plan) -> str:
         f'<dl class="mp-cover-facts"><div><dt>{esc(t("common.cover.plan_dates", lang))}</dt>'
         f'<dd class="mp-dates">{esc(i18n.day_range(plan.start, plan.end, lang))}</dd></div>'
         f'<div><dt>{esc(t("common.cover.stage", lang))}</dt><dd class="mp-diagnosis">{esc(plan.diagnosis)}</dd></div>'
-        f'</dl><h3>{esc(t("common.cover.headline", lang))}</h3>{kpi_cards(plan, plan.headline)}'
+        f'</dl>{warnings_html(plan)}<h3>{esc(t("common.cover.headline", lang))}</h3>{kpi_cards(plan, plan.headline)}'
         f'<p class="mp-note">{esc(t("common.cover.range_note", lang, sims=f"{plan.simulations:,}", seed=plan.seed))}'
         f"</p>{contents}</header>"
     )
+
+
+def warnings_html(plan: Plan) -> str:
+    """The plan's warnings on the cover, in red: what the merchant must know before running it."""
+    if not plan.warnings:
+        return ""
+    items = "".join(f'<li data-warning="{esc(w["code"])}">{text_out(plan, w["message"])}</li>' for w in plan.warnings)
+    title = esc(i18n.t("common.cover.warnings", plan.language))
+    return f'<div class="mp-callout mp-danger mp-warnings" role="alert"><strong>{title}</strong><ul>{items}</ul></div>'

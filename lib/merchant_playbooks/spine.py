@@ -29,6 +29,15 @@ def assemble(playbook: Any, params: Any) -> Plan:
     plan.data = dict(figures.data)
     plan.model = figures.model
     plan.sections = dict(words.sections)
+    for w in words.warnings:
+        plan.warn(**w)
+    # -- the event's money: one P&L from the same draws as every other figure
+    if figures.ledger is not None:
+        from .economics import economics
+        from .economics_text import economics_section
+
+        plan.data["economics"] = economics(figures.ledger)
+        plan.sections["economics"] = economics_section(plan)
     # -- platform rules: every mechanic and channel the plan uses (after plan.data, which it extends)
     compliance_section(plan, playbook.uses(params.section, figures), playbook.group_sizes(params.section))
     # -- review after the event: plan vs actual, ranges for the next plan (only with actuals:)
@@ -36,4 +45,5 @@ def assemble(playbook: Any, params: Any) -> Plan:
         from .review import add_review
 
         add_review(plan, playbook.review()(plan, params), params.data_path(params.section.actuals))
+    plan.__dict__.pop("_doc", None)  # figure references are read from the finished plan
     return plan
