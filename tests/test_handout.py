@@ -152,7 +152,9 @@ def test_cover_has_merchant_playbook_dates_diagnosis_and_three_to_five_kpis_with
     assert html.escape(plan.diagnosis) in cover
     cards = re.findall(r'<div class="mp-kpi" data-kpi="[^"]+">.*?</div></div>', cover)
     assert 3 <= len(cards) <= 5
-    assert all(re.search(r'class="mp-kpi-range"[^>]*>[^<]+ – [^<]+</div>', c) for c in cards)
+    # each range is two figures of plan.json, marked with their paths
+    assert all(re.search(r'class="mp-kpi-range"[^>]*><data value="[^"]+" data-key="kpis\.\w+\.p10">[^<]+</data> – '
+                         r'<data value="[^"]+" data-key="kpis\.\w+\.p90">[^<]+</data></div>', c) for c in cards)
 
 
 def test_handout_is_offline_light_and_names_its_language(plans, cut_chart_svg):
