@@ -340,7 +340,7 @@ def explorer(**changes) -> Explorer:
 
 def shown(update) -> dict[str, float]:
     """The headline KPI cards' expected values as the merchant reads them (¥2,563 → 2563.0)."""
-    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">([^<]*)<', update.kpis_html)
+    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">(?:<data [^>]*>)?([^<]*)<', update.kpis_html)
     return {key: float(re.sub(r"[^\d.]", "", text) or "nan") for key, text in cards}
 
 
