@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PARAMS, ROOT
+from conftest import PARAMS, PLUM, ROOT
 
 from merchant_playbooks.cli import main
 
@@ -24,16 +24,20 @@ first_event_bargaining:
   stock: 10
 """
 
+# a forbidden use set explicitly, and a warm-up already begun (29 Nov, before the pinned 4 Dec)
+RISKY = PLUM.format(start="2026-12-02", share_via="[external_link]")
+
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One real batch: a sample merchant and a broken params file, side by side."""
+    """One real batch: a sample merchant, a broken params file and a plan with warnings, side by side."""
     root = tmp_path_factory.mktemp("batch")
     params = root / "params"
     params.mkdir()
     shutil.copy(PARAMS / "bloom-household.yaml", params)
     shutil.copytree(ROOT / "data" / "samples", root / "data" / "samples")  # its actuals: ../data/samples/...
     (params / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (params / "plum.yaml").write_text(RISKY, encoding="utf-8")
     out = root / "out"
     proc = subprocess.run([sys.executable, "-m", "merchant_playbooks.cli", "run", str(params), "--out", str(out),
                            "--playbook", "first_event_bargaining", "-j", "1"],
@@ -54,7 +58,7 @@ def test_one_broken_file_does_not_stop_the_others_and_exit_is_1(batch):
 def test_summary_has_one_record_per_merchant_and_playbook(batch):
     _, out = batch
     summary = json.loads((out / "summary.json").read_text())
-    by_status = {r["status"]: r for r in summary["results"]}
+    by_status = {r["status"]: r for r in summary["results"] if r["slug"] != "plum-tea"}
     assert set(by_status) == {"ok", "failed"}
     ok = by_status["ok"]
     assert ok["playbook"] == "first_event_bargaining" and ok["seconds"] > 0
@@ -63,6 +67,22 @@ def test_summary_has_one_record_per_merchant_and_playbook(batch):
     assert "floor_price" not in failed["error"] or "must be below" in failed["error"]
     assert failed["params_file"].endswith("broken.yaml")
     assert summary["finished"] is True
+
+
+def test_run_prints_every_warning_of_every_plan_and_summary_keeps_them(batch):
+    proc, out = batch
+    plan = json.loads((out / "plum-tea" / "first_event_bargaining.plan.json").read_text())
+    codes = [w["code"] for w in plan["warnings"]]
+    assert "forbidden_use" in codes and "past_start" in codes
+    assert any((w.get("mechanic"), w.get("channel")) == ("bargaining", "external_link") for w in plan["warnings"])
+    printed = [line for line in proc.stderr.splitlines() if line.startswith("warning: plum-tea/first_event_bargaining: ")]
+    assert [line.split(": ", 2)[2] for line in printed] == [w["message"] for w in plan["warnings"]]
+    assert any(line.split(": ", 2)[2].startswith("Warm-up starts 29 Nov, before today 4 Dec") for line in printed)
+    summary = {r["slug"]: r for r in json.loads((out / "summary.json").read_text())["results"]}
+    assert summary["plum-tea"]["warnings"] == plan["warnings"]
+    bloom = json.loads((out / "bloom-household" / "first_event_bargaining.plan.json").read_text())
+    assert summary["bloom-household"]["warnings"] == bloom["warnings"]
+    assert [w for w in bloom["warnings"] if "past" in w["code"]] == []  # a sample with actuals: in the past
 
 
 def test_plan_json_has_the_contracted_fields(batch):

@@ -27,7 +27,7 @@ from merchant_playbooks.first_event_bargaining.plan import build_plan
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.plan import Callout, write_plan_files
 from merchant_playbooks.render import section_html
-from merchant_playbooks.rule_warnings import warnings_for
+from merchant_playbooks.rule_warnings import plan_warnings, warnings_for
 
 MECHANICS = {"friend_assistance", "bargaining", "collect_to_win", "forced_follow", "lottery", "group_buy",
              "lottery_group_buy", "referral_gift", "voting", "partner_swap", "coupon", "community_lottery",
@@ -187,17 +187,21 @@ def test_validate_warns_about_forbidden_uses_and_still_exits_zero(tmp_path, caps
     captured = capsys.readouterr()
     assert "ok (Plum Tea House" in captured.out and "warning" not in captured.out
     warnings = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
-    assert any(line.endswith(".yaml: first_event_bargaining: forced_follow via external_link is forbidden "
-                             "(WeChat notice on induced sharing and following, 30 Dec 2014): Offer the follow as "
-                             "a benefit (news of the next bargain, a member price), never as a condition to start "
-                             "or to help; let people share through the mini program's in-app cards.")
-               for line in warnings), warnings
-    assert len(warnings) == len(warnings_for(load_params(risky))) == 4
+    assert f"warning: {risky}: Plum Tea House / first_event_bargaining: Forbidden: Forced follow — External links " \
+           "(Moments, H5 pages). Instead: Offer the follow as a benefit (news of the next bargain, a member price), " \
+           "never as a condition to start or to help; let people share through the mini program's in-app cards. " \
+           "Rule: WeChat notice on induced sharing and following, 30 Dec 2014." in warnings, warnings
+    planned = plan_warnings(load_params(risky))  # what the plan's cover and plan.json carry, line for line
+    assert [line.split(" / first_event_bargaining: ", 1)[1] for line in warnings] == [w["message"] for _, w in planned]
+    forbidden = [w for _, w in planned if "forbidden" in w["code"]]
+    assert {(w["mechanic"], w["channel"]) for w in forbidden} >= {("forced_follow", "external_link")}
+    assert len(forbidden) == len(warnings_for(load_params(risky)))  # the params-only check agrees
 
 
 def test_a_compliant_plan_validates_without_warnings(tmp_path, capsys):
     safe = tmp_path / "safe.yaml"
-    safe.write_text(VALID + "  forced_follow: false\n  share_via: [mini_program, wechat_group]\n", encoding="utf-8")
+    text = VALID.replace("2026-12-01", "today+30")  # not started yet, whatever the run date
+    safe.write_text(text + "  forced_follow: false\n  share_via: [mini_program, wechat_group]\n", encoding="utf-8")
     assert main(["validate", str(safe)]) == 0
     assert capsys.readouterr().err == ""
 

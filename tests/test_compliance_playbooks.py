@@ -17,7 +17,7 @@ from merchant_playbooks.rapid_growth_cadence import compliance as rgc
 from merchant_playbooks.rapid_growth_cadence.figures import plan_figures
 from merchant_playbooks.rapid_growth_cadence.plan import build_plan as build_cadence
 from merchant_playbooks.render import section_html
-from merchant_playbooks.rule_warnings import playbook_uses, warnings_for
+from merchant_playbooks.rule_warnings import plan_warnings, playbook_uses, warnings_for
 
 CRUNCH = PARAMS / "crunch-snacks.yaml"
 LILY = PARAMS / "lily-shoes.yaml"
@@ -206,5 +206,7 @@ def test_validate_finds_both_modules_and_warns_only_about_forbidden_uses(capsys)
     assert main(["validate", str(CRUNCH), str(LILY)]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
-    assert warnings and all(": first_event_bargaining: " in line for line in warnings)  # the bargain's share_via
-    assert len(warnings) == len(warnings_for(crunch)) + len(warnings_for(lily))
+    assert all(" / first_event_bargaining: " in line for line in warnings)  # only a bargain's use can be forbidden
+    planned = [w for mp in (crunch, lily) for _, w in plan_warnings(mp)]
+    assert len(warnings) == len(planned) and all("forbidden" in w["code"] for w in planned)  # no date is past
+    assert len(planned) == len(warnings_for(crunch)) + len(warnings_for(lily))  # the params-only check agrees

@@ -154,7 +154,8 @@ def test_save_writes_only_changed_values_keeping_comments_order_and_formats(para
     after = params_file.read_text(encoding="utf-8")
     assert changed_lines(before, after) == [
         ("  budget: 8000          # for this event", "  budget: 9500          # for this event"),
-        ("  start_date: 2026-12-01", "  start_date: 2026-12-05"),
+        ("  start_date: 2026-11-05          # the event has run: its actuals below lie in the past",
+         "  start_date: 2026-12-05          # the event has run: its actuals below lie in the past"),
         ("  floor_price: 99.00", "  floor_price: 89.50"),
         ("  helpers_needed: 8", "  helpers_needed: 12"),
         ("  attempt_rate: [0.02, 0.05]     # source 000: 8,000 bargains / 240,000 views = 3.3%",

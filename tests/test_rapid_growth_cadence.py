@@ -332,7 +332,7 @@ def test_plan_json_timeline_lists_every_event_with_iso_dates(sample_plan, tmp_pa
         assert row["kind"] in ("festival", "shopping", "school_holiday", "brand")
         assert day.year == data["year"]
     sf = next(r for r in data["timeline"] if r["key"] == "spring_festival")
-    assert sf["date"] == solar(2027, 1, 1).isoformat()
+    assert sf["date"] == solar(data["year"], 1, 1).isoformat()
     assert sum(m["sales"] for m in data["monthly_targets"]) == data["targets"]["sales"]
     assert xlsx_path.exists()
 
@@ -354,7 +354,7 @@ def test_a_chinese_merchant_gets_chinese_text_and_charts():
     assert plan.sections["goal"].title == "阶段与目标"
     assert plan.timeline[0]["key"] in ("winter_holiday", "spring_festival")
     spec = json.dumps(charts.chart_year_calendar(plan).to_dict(), ensure_ascii=False)
-    assert "每周固定活动" in spec and "品牌 2 周年庆" in spec  # lanes named in Chinese, the anniversary's age too
+    assert "每周固定活动" in spec and "品牌 1 周年庆" in spec  # lanes named in Chinese, the anniversary's age too
     assert plan.tables["calendar"]["event"].iloc[0] in ("winter_holiday", "spring_festival")
 
 
@@ -385,7 +385,7 @@ def test_english_and_chinese_catalogues_have_the_same_keys():
 def test_the_sample_merchant_runs_this_playbook():
     mp = load_params(PARAMS / "crunch-snacks.yaml")
     assert "rapid_growth_cadence" in mp.playbooks and "first_event_bargaining" in mp.playbooks
-    assert mp.sections["rapid_growth_cadence"].year == 2027
+    assert mp.sections["rapid_growth_cadence"].year == 2026  # the year under way, its first quarter reviewed
 
 
 def test_warmups_default_to_seven_days(model):
@@ -602,7 +602,7 @@ def test_the_handout_names_the_tables_keys_with_their_rows_cells(sample_plan):
     from merchant_playbooks.render import section_html
 
     html = {key: section_html(sample_plan, sec) for key, sec in sample_plan.sections.items()}
-    assert "Brand anniversary (year 2)" in html["timeline"]  # the anniversary's age: its row's brand_years
+    assert "Brand anniversary (year 1)" in html["timeline"]  # the anniversary's age: its row's brand_years
     courier = sample_plan.tables["risks"].set_index("risk").loc["courier"]
     assert (f"({i18n.short_day(courier['start'], 'en')} – {i18n.short_day(courier['end'], 'en')})"
             in html["risks"])

@@ -27,6 +27,12 @@ METRICS = tuple(m.key for m in bargaining_review.METRICS)
 START = date(2026, 12, 1)
 
 
+@pytest.fixture(autouse=True)
+def _reviewed_after_the_campaign(monkeypatch):
+    """These campaigns (from START) are reviewed once over: actuals cannot be dated after today."""
+    monkeypatch.setenv("PLAYBOOKS_TODAY", "2027-06-30")
+
+
 def bargaining(tmp_path: Path, actuals: str | None = "actuals.csv", lang: str = "en", **kw) -> PlaybookParams:
     base = {"start_date": START, "original_price": 199, "floor_price": 99, "unit_cost": 60, "stock": 300,
             "helpers_needed": 8, "fixed_costs": 500, "simulations": 400, "actuals": actuals}
@@ -216,7 +222,7 @@ def test_sample_actuals_review_the_sample_merchant():
     assert mp.sections["first_event_bargaining"].actuals
     plan = build_plan(mp.for_playbook("first_event_bargaining"))
     s = plan.data["review_summary"]
-    assert s["actuals_file"] == "bloom-household-first_event_bargaining-actuals.csv"
+    assert s["actuals_file"] == "bloom-household-first_event_bargaining-actuals-2026-11.csv"
     assert s["days_reported"] == 14 and len(s["missing_days"]) == 1 and s["flagged_days"]
     assert (SAMPLES / s["actuals_file"]).is_file()
 
@@ -268,6 +274,7 @@ def test_batch_handout_with_a_review_is_self_contained_in_chinese(tmp_path):
     data["merchant"]["language"] = "zh"
     section = data["first_event_bargaining"]
     section.pop("actuals", None)
+    section["start_date"] = "today-30"  # a campaign that has happened, whatever the run date
     section["simulations"] = 400  # keep the kernel's work small: this test is about the handout
     plain = tmp_path / "plain.yaml"
     plain.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -5,7 +5,8 @@
 
 Only numbers are kept (every numeric leaf of plan.json, with its path), so a change of
 wording does not trip it while a changed figure does. Regenerate it deliberately, and
-only when a change means to change a model; say so in the commit.
+only when a change means to change a model; say so in the commit. The plans are made as on
+`clock.PINNED` (PLAYBOOKS_TODAY), so sample dates written relative to today (`today+14`) stay put.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -36,9 +38,10 @@ def numeric_leaves(value, path: str = "") -> dict[str, float]:
 
 def sample_plans() -> dict[str, dict[str, float]]:
     """`<params file>:<playbook>` → numeric leaves of the plan.json `build_plan` gives for it."""
-    from merchant_playbooks import registry
+    from merchant_playbooks import clock, registry
     from merchant_playbooks.loading import load_params
 
+    os.environ[clock.ENV] = clock.PINNED  # relative dates and "before today" warnings: the same day every time
     plans = {}
     for path in sorted((ROOT / "params").glob("*.yaml")):
         mp = load_params(path)

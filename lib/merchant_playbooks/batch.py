@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import ParamsError
 from .index import carried_results, write_index, write_summary
 from .outfolder import check_foreign, clean_staging, locked, owner_problem, prepare_staging
-from .runner import Job, Result, discover, output_paths, plan_jobs, up_to_date
+from .runner import Job, Result, discover, output_paths, plan_jobs, plan_warnings, up_to_date
 
 
 @dataclass
@@ -67,10 +67,11 @@ def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log) -> list[
     todo: list[Job] = []
     for job in jobs:
         if not opts.force and up_to_date(out, job):
+            paths = output_paths(out, job.slug, job.playbook)
             results.append(Result(job.merchant, job.slug, job.playbook, "skipped", 0.0,
-                                  {k: str(p.relative_to(out)) for k, p in output_paths(out, job.slug,
-                                                                                        job.playbook).items()},
-                                  params_file=job.source, ran=earlier.last_ran(job.slug, job.playbook)))
+                                  {k: str(p.relative_to(out)) for k, p in paths.items()},
+                                  params_file=job.source, ran=earlier.last_ran(job.slug, job.playbook),
+                                  warnings=plan_warnings(paths["plan"])))
         else:
             todo.append(job)
     progress = Progress(len(todo), log, bar=opts.progress if opts.progress is not None else is_terminal())

@@ -145,6 +145,9 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"({getattr(exc, 'filename', '') or ''}); finished outputs are kept, no file is half-written; "
               "free space or fix permissions and run again", file=sys.stderr)
         return 1
+    for r in results:  # what each merchant must know before running its plan: after the batch, never lost in it
+        for w in r.warnings:
+            print(f"warning: {r.slug}/{r.playbook}: {w['message']}", file=sys.stderr)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("ok", "failed", "skipped")}
     print(f"{counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped -> {args.out / 'index.html'}")
     return 1 if counts["failed"] else 0
@@ -153,7 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .errors import ParamsError
     from .loading import data_file_problems, display_path, load_params
-    from .rule_warnings import warnings_for
+    from .rule_warnings import plan_warnings
 
     bad = 0
     for path in _inputs(args.inputs):
@@ -162,13 +165,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             missing = data_file_problems(mp)
             if missing:
                 raise ParamsError(mp.source, missing)
-        except ParamsError as exc:
+            warnings = plan_warnings(mp)  # builds each plan (fewer draws): its data files are read and checked
+        except UserError as exc:
             bad += 1
             print(str(exc), file=sys.stderr)
             continue
         print(f"{display_path(path)}: ok ({mp.merchant.name}: {', '.join(mp.playbooks)})")
-        for warning in warnings_for(mp):  # platform rules: the consultant decides, so never an error
-            print(f"warning: {warning}", file=sys.stderr)
+        for playbook, w in warnings:  # a forbidden use, a date already past: the consultant decides, never an error
+            print(f"warning: {mp.source}: {mp.merchant.name} / {playbook}: {w['message']}", file=sys.stderr)
     return 1 if bad else 0
 
 

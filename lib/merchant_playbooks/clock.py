@@ -10,6 +10,8 @@ import os
 from datetime import date
 
 ENV = "PLAYBOOKS_TODAY"
+#: the run date the test session and the plan-numbers snapshot pin (tests/conftest.py, tools/snapshot_plans.py)
+PINNED = "2026-12-04"
 
 
 def run_date() -> date:

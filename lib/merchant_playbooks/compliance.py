@@ -145,7 +145,17 @@ def compliance_section(plan: Plan, uses: Iterable[tuple[str, str]],
     plan.data["compliance_rules"] = {"version": book.version, "updated": book.updated.isoformat()}
     section = Section("compliance", i18n.t("common.section.compliance", lang), list(blocks))
     plan.sections["compliance"] = section
+    for r in rows:  # a forbidden use survives only when the consultant set it: the cover says so, in red
+        if r.status == "forbidden":
+            plan.warn("forbidden_use", forbidden_text(r, lang), mechanic=r.mechanic, channel=r.channel,
+                      **({"size": r.size} if r.size is not None else {}))
     return section
+
+
+def forbidden_text(r: ComplianceRow, lang: str) -> str:
+    """One forbidden use in the merchant's words: what, where, the compliant alternative and the rule."""
+    return _t("forbidden", lang, mechanic=r.mechanic_label, channel=r.channel_label, advice=r.advice,
+              source=r.source)
 
 
 SECTION_CACHE_SIZE = 16

@@ -44,7 +44,7 @@ def _type(ann: object) -> str:
         if issubclass(ann, Enum):
             return " \\| ".join(m.value for m in ann)
         return {"int": "whole number", "float": "number", "str": "text", "bool": "true/false",
-                "date": "date YYYY-MM-DD"}.get(ann.__name__, ann.__name__)
+                "date": "date YYYY-MM-DD or today±N"}.get(ann.__name__, ann.__name__)
     if origin is dict:  # Text is str with a validator: shown as str
         key, value = (str if typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str else a
                       for a in typing.get_args(ann))

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from . import __version__, i18n
+from .clock import run_date
 from .render import contents_html
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -156,7 +157,7 @@ def _exporter():
 def handout_html(nb: nbformat.NotebookNode, *, lang: str, title: str, source: str, today: date | None = None) -> str:
     """The handout page for an executed notebook: `title` heads the browser tab and printed pages,
     `source` (the params file's name) and the generation date go into the footer."""
-    footer = i18n.t("common.footer.generated", lang, date=i18n.day(today or date.today(), lang), source=source,
+    footer = i18n.t("common.footer.generated", lang, date=i18n.day(today or run_date(), lang), source=source,
                     version=__version__)
     mp = {"lang": HTML_LANG.get(lang, lang), "title": title, "footer": footer}
     body, _ = _exporter().from_notebook_node(nb, resources={"mp": mp})

@@ -2,8 +2,8 @@
 
 `date` (YYYY-MM-DD) plus any of the metrics the playbook forecasts day by day (`views`,
 `attempts`, `orders`, ...). Columns it does not know are reported, days may be missing
-(they are shown), a bad date, a negative or a non-number is a `DataFileError` naming the
-line and column.
+(they are shown), a bad date, a date after today (`clock.run_date()`), a negative or a
+non-number is a `DataFileError` naming the line and column.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .clock import run_date
 from .csvfile import read_csv_cells
 from .errors import DataFileError
 
@@ -103,9 +104,19 @@ def _numbers(column: str, cells: pd.Series, problems: list[tuple[int, str]]) -> 
     return values
 
 
+def _future(days: list[date | None], today: date, problems: list[tuple[int, str]]) -> None:
+    """Every row dated after the run date added to `problems`: actuals report days that have happened."""
+    for i, day in enumerate(days):
+        if day is not None and day > today:
+            problems.append((i, f"line {_line(i)}: date {day.isoformat()} is after today {today.isoformat()}; "
+                                "actuals can only cover days that have happened"))
+
+
 def check_actuals(raw: pd.DataFrame, metrics: tuple[str, ...], start: date, end: date,
-                  source: str = "<actuals>") -> Actuals:
-    """Check a table of text cells (as read from the CSV) and convert it; every problem is reported."""
+                  source: str = "<actuals>", today: date | None = None) -> Actuals:
+    """Check a table of text cells (as read from the CSV) and convert it; every problem is reported.
+
+    `today` (default `clock.run_date()`): no row may be dated after it."""
     raw = raw.rename(columns={c: str(c).strip().lower() for c in raw.columns})
     if "date" not in raw.columns:
         found = ", ".join(map(str, raw.columns)) or "none"
@@ -118,6 +129,7 @@ def check_actuals(raw: pd.DataFrame, metrics: tuple[str, ...], start: date, end:
         raise DataFileError(source, ["has a header but no days"])
     problems: list[tuple[int, str]] = []
     days = _dates(raw["date"], problems)
+    _future(days, today or run_date(), problems)
     values = {column: _numbers(column, raw[column], problems) for column in known}
     if problems:
         problems.sort(key=lambda p: p[0])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import json
 import os
 import shutil
 import time
@@ -22,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import registry
+from .clock import run_date
 from .errors import ParamsError, Problem
 from .loading import MerchantParams, display_path, load_params
 from .outfolder import STAGING, merchant_folder, staging_root
@@ -35,7 +37,7 @@ from .outputs import (
 )
 
 __all__ = ["STAGING", "Job", "Result", "discover", "execute", "install", "new_staging", "output_paths", "plan_jobs",
-           "run_job", "up_to_date"]
+           "plan_warnings", "run_job", "up_to_date"]
 SUFFIXES = {"notebook": ".ipynb", "html": ".html", "plan": ".plan.json", "xlsx": ".xlsx"}
 
 
@@ -70,6 +72,7 @@ class Result:
     ran: str | None = None  # when it last ran (ISO time); a skipped output keeps the time of the run that made it
     stale: dict[str, str] = field(default_factory=dict)  # a failed re-run: the last good run's files, still there
     last_ok: str | None = None  # when the stale files were made
+    warnings: list[dict] = field(default_factory=list)  # the plan's warnings ({code, level, message}), from plan.json
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -140,7 +143,8 @@ def plan_jobs(
             jobs.append(Job(
                 params_path=str(mp.path), source=source, slug=mp.slug, merchant=mp.merchant.name, playbook=name,
                 raw=raw, lang=mp.merchant.language, title=f"{mp.merchant.name} — {title}",
-                fingerprint=fingerprint(params_bytes + name.encode(), nb, files_used),
+                # the run date too: relative dates (today+14) and "before today" warnings change with it
+                fingerprint=fingerprint(params_bytes + name.encode(), nb, files_used, extra=f"today={run_date()}"),
             ))
     return jobs, failed, loaded
 
@@ -148,6 +152,15 @@ def plan_jobs(
 def output_paths(out: Path, slug: str, playbook: str) -> dict[str, Path]:
     folder = out / slug
     return {kind: folder / f"{playbook}{suffix}" for kind, suffix in SUFFIXES.items()}
+
+
+def plan_warnings(path: Path) -> list[dict]:
+    """The warnings a written plan.json carries (a forbidden use, a date already past); [] when unreadable."""
+    try:
+        warnings = json.loads(path.read_text(encoding="utf-8")).get("warnings") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [w for w in warnings if isinstance(w, dict) and "message" in w]
 
 
 def _stamp(out: Path, job: Job) -> Path:
@@ -277,6 +290,7 @@ def install(job: Job, result: Result, staging: Path, out: Path) -> Result:
         atomic_write_text(_stamp(out, job), job.fingerprint)
         fsync_dir(folder)
         result.outputs = {k: str(p.relative_to(out)) for k, p in final.items()}
+        result.warnings = plan_warnings(final["plan"])
     except OSError as exc:
         result.status, result.error = "failed", _describe(exc)
         result.outputs = {}

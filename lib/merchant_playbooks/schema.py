@@ -8,7 +8,7 @@ reference is generated from them by `playbooks params-doc`).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -34,12 +34,18 @@ class StrictModel(BaseModel):
     @classmethod
     def _dates_are_written_as_dates(cls, value: Any, info: ValidationInfo) -> Any:
         """Pydantic reads a number (or digits in quotes) as seconds since 1970: `start_date: 0`
-        would silently be 1 Jan 1970 and `start_date: 20261201` a date "with a time"."""
-        if _numeric(value) or (isinstance(value, list | tuple) and any(map(_numeric, value))):
-            field = cls.model_fields.get(info.field_name or "")
-            if field is not None and _mentions_date(field.annotation):
-                raise ValueError("must be a date written YYYY-MM-DD")
-        return value
+        would silently be 1 Jan 1970 and `start_date: 20261201` a date "with a time".
+        `today+14` (days from the run date) is resolved here, so the plan sees a plain date."""
+        numeric, relative = (f(value) or (isinstance(value, list | tuple) and any(map(f, value)))
+                             for f in (_numeric, _relative))
+        if not (numeric or relative):
+            return value
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or not _mentions_date(field.annotation):
+            return value
+        if numeric:
+            raise ValueError("must be a date written YYYY-MM-DD")
+        return [resolve_date(v) for v in value] if isinstance(value, list | tuple) else resolve_date(value)
 
     def check(self) -> list[Problem]:
         """Cross-field rules; return problems with field names relative to this section."""
@@ -53,6 +59,30 @@ def _numeric(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     return isinstance(value, int | float | Decimal) or (isinstance(value, str) and bool(_DIGITS.fullmatch(value)))
+
+
+_TODAY = re.compile(r"today\s*(?:([-+])\s*(\d{1,5}))?")  # fullmatch: today, today+14, today-30
+
+
+def _relative(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith("today")
+
+
+def resolve_date(value: Any) -> Any:
+    """`today`, `today+14`, `today-30`: that many days from the run date (`clock.run_date()`).
+
+    Any other value is left to the field's own parsing; text starting with "today" that is
+    not one of these forms is refused with the forms it may take.
+    """
+    if not _relative(value):
+        return value
+    found = _TODAY.fullmatch(value.strip().lower())
+    if found is None:
+        raise ValueError("must be a date written YYYY-MM-DD, or days from the run date: today, today+14, today-30")
+    from .clock import run_date
+
+    sign, days = found.groups()
+    return run_date() + timedelta(days=int(days or 0) * (-1 if sign == "-" else 1))
 
 
 def _mentions_date(annotation: Any) -> bool:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import frames  # noqa: F401 - the pandas settings the plans are built under
+from .clock import run_date
 from .compliance import compliance_section
 from .figures import Figures, Words
+from .pastdates import warn_past
 from .plan import Kpi, Plan, new_plan
 
 
@@ -40,8 +42,12 @@ def assemble(playbook: Any, params: Any) -> Plan:
         plan.sections["economics"] = economics_section(plan)
     # -- platform rules: every mechanic and channel the plan uses (after plan.data, which it extends)
     compliance_section(plan, playbook.uses(params.section, figures), playbook.group_sizes(params.section))
+    # -- dates against today: a plan to be run that starts before the run date is flagged
+    has_actuals = bool(getattr(params.section, "actuals", None))
+    plan.data["run_date"] = run_date()
+    warn_past(plan, has_actuals)
     # -- review after the event: plan vs actual, ranges for the next plan (only with actuals:)
-    if playbook.review is not None and getattr(params.section, "actuals", None):
+    if playbook.review is not None and has_actuals:
         from .review import add_review
 
         add_review(plan, playbook.review()(plan, params), params.data_path(params.section.actuals))
