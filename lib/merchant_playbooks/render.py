@@ -31,7 +31,8 @@ def plan_doc(plan: Plan) -> dict:
 
 def data_html(key: str, value: Any, shown: str) -> str:
     """A figure of the plan as the merchant reads it, marked with its plan.json path and value."""
-    raw = "" if value is None else value if isinstance(value, str) else repr(jsonable(value))
+    value = jsonable(value)  # as plan.json has it: NaN is null (value ""), numpy numbers plain
+    raw = "" if value is None else value if isinstance(value, str) else repr(value)
     return f'<data value="{esc(raw)}" data-key="{esc(key)}">{esc(shown)}</data>'
 
 
