@@ -10,7 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from merchant_playbooks.invariants import figure_problems, marked_figures, one_number_ranges, visible_text
+from merchant_playbooks.invariants import (
+    figure_problems,
+    marked_figures,
+    one_number_ranges,
+    visible_text,
+)
 from merchant_playbooks.render import cover_html, section_html
 from sample_handouts import sample, sample_ids
 

@@ -65,7 +65,7 @@ def same_value(marked: str, value: Any) -> bool:
     """Whether a `<data value>` attribute holds plan.json's `value`."""
     if value is None:
         return marked == ""
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, bool | str):
         return marked == str(value)
     if isinstance(value, int | float):
         try:
@@ -83,9 +83,9 @@ def figure_problems(page: str, doc: dict) -> list[str]:
     for key, value, text in marked_figures(page):
         values.setdefault(key, set()).add(value)
         shown.setdefault(key, set()).add(" ".join(text.split()))
-    for key in values:
-        if len(values[key]) > 1:
-            problems.append(f"{key}: marked with {len(values[key])} values {sorted(values[key])}")
+    for key, seen in values.items():
+        if len(seen) > 1:
+            problems.append(f"{key}: marked with {len(seen)} values {sorted(seen)}")
         if len(shown[key]) > 1:
             problems.append(f"{key}: shown as {' / '.join(sorted(shown[key]))}")
         try:
@@ -93,7 +93,7 @@ def figure_problems(page: str, doc: dict) -> list[str]:
         except KeyError as exc:
             problems.append(f"{key}: not in plan.json ({exc.args[0]})")
             continue
-        for value in values[key]:
+        for value in seen:
             if not same_value(value, expected):
                 problems.append(f"{key}: the page says {value!r}, plan.json {expected!r}")
     return problems
