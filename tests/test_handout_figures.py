@@ -95,3 +95,18 @@ def test_a_real_range_or_a_date_is_not_a_one_number_range(text):
 def test_neighbouring_cells_are_not_read_as_a_range():
     assert one_number_ranges(visible_text("<tr><td>¥0.00 –</td><td>¥0.00</td></tr>")) == []
     assert one_number_ranges(visible_text("<td><data value='1' data-key='k'>¥0.00</data> – ¥0.00</td>")) != []
+
+
+def test_the_portfolio_index_prints_a_one_number_range_as_one_number():
+    from merchant_playbooks.index import headline_kpis
+
+    plan = {"merchant": {"language": "en", "currency": "CNY"}, "headline": ["orders", "fans"],
+            "kpis": {"orders": {"label": "Orders", "kind": "count", "p10": 10.2, "p50": 10.0, "p90": 9.8},
+                     "fans": {"label": "Fans", "kind": "count", "p10": 80, "p50": 100, "p90": 130}}}
+    assert headline_kpis(plan) == [("Orders", "10", ""), ("Fans", "100", "80 – 130")]
+
+
+def test_the_cover_s_range_note_reads_draws_and_seed_from_plan_json():
+    s = sample("bloom-household/first_event_bargaining")
+    keys = {key for key, _, _ in marked_figures(cover_html(s.plan))}
+    assert {"simulations", "seed"} <= keys
