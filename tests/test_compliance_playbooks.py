@@ -16,7 +16,7 @@ from merchant_playbooks.plan import Callout, Table, write_plan_files
 from merchant_playbooks.rapid_growth_cadence import compliance as rgc
 from merchant_playbooks.rapid_growth_cadence.figures import plan_figures
 from merchant_playbooks.rapid_growth_cadence.plan import build_plan as build_cadence
-from merchant_playbooks.render import section_html
+from merchant_playbooks.render import section_html, text_out
 from merchant_playbooks.rule_warnings import plan_warnings, playbook_uses, warnings_for
 
 CRUNCH = PARAMS / "crunch-snacks.yaml"
@@ -103,7 +103,9 @@ def test_cadence_plan_has_a_compliance_section_and_plan_json_lists_it(crunch_pla
 
     restricted = sum(r["status"] == "restricted" for r in saved["compliance"])
     (warning,) = _callouts(crunch_plan, "warning")
-    assert f"{restricted} item(s)" in warning.text and _callouts(crunch_plan, "danger") == []
+    assert f"{restricted} item(s)" in text_out(crunch_plan, warning.text, html_out=False)
+    assert saved["compliance_summary"] == {"forbidden": 0, "restricted": restricted}
+    assert _callouts(crunch_plan, "danger") == []
     html = section_html(crunch_plan, crunch_plan.sections["compliance"])
     assert "Price-cut bargaining" in html and 'class="mp-callout mp-danger"' not in html
 

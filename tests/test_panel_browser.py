@@ -115,6 +115,13 @@ def app(request, tmp_path):
                 continue
 
 
+# every marked figure on the page: its plan.json key, value, and the live part it sits in (or the panel)
+FIGURES_JS = """() => Array.from(document.querySelectorAll('data[data-key]')).map(d => {
+    const live = d.closest('.mp-live'); const part = live ? Array.from(live.classList).find(
+        c => c.startsWith('mp-live-')).slice(8) : (d.closest('.mp-panel') ? 'panel' : '?');
+    return [d.dataset.key, d.getAttribute('value'), part]; })"""
+
+
 def drive(case: Case, url: str, log: Path) -> dict:
     """Open the page, move the case's slider one step, click Save; what the page showed on the way."""
     from playwright.sync_api import sync_playwright
@@ -141,6 +148,7 @@ def drive(case: Case, url: str, log: Path) -> dict:
             seen["before"] = kpis.inner_text()
             seen["rules_before"] = page.locator(".mp-panel-rules").inner_text()
             seen["lang"] = page.evaluate("() => document.querySelector('.mp-panel').innerText")
+            seen["figures_before"] = page.evaluate(FIGURES_JS)
 
             handle = page.locator(f".mp-lever-{case.lever.replace('.', '-')} .noUi-handle")
             handle.focus()
@@ -155,6 +163,7 @@ def drive(case: Case, url: str, log: Path) -> dict:
             status = page.locator(".mp-panel-status", has_text=case.updated)
             status.wait_for()
             seen["status"] = status.inner_text()
+            seen["figures_after"] = page.evaluate(FIGURES_JS)  # the page is re-rendered before the status line
 
             page.get_by_role("button", name=case.save).click()
             page.locator(".mp-panel-status", has_text=case.saved).wait_for()
@@ -184,8 +193,27 @@ def test_move_a_control_see_the_kpis_change_and_save_to_params(app):
         assert float(roi[1].group(1)) > float(roi[0].group(1))
         assert "方案已更新" in seen["status"] and "方案中随之变化的部分" in seen["status"]  # and which sections
         assert "调整方案" in seen["lang"] and "毛利率" in seen["lang"]  # the panel speaks the merchant's language
+    assert_page_stays_whole(case, seen["figures_before"], seen["figures_after"])
     saved = params.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(original.splitlines(), saved.splitlines(), strict=True) if a != b]
     assert changed == [(case.yaml_before, case.yaml_after)]
     assert [ln for ln in original.splitlines() if "#" in ln] == [ln for ln in saved.splitlines() if "#" in ln]
     assert all(KNOWN_EXTERNAL.match(u) for u in seen["external"]), seen["external"]
+
+
+def assert_page_stays_whole(case: Case, before: list, after: list) -> None:
+    """After the move, the cover and every section show the new plan: each figure has one value on the
+    whole page (panel, cover, sections alike), the cover's KPI moved with the panel's, sections moved too."""
+    for figures in (before, after):
+        values: dict[str, set] = {}
+        for key, value, _ in figures:
+            values.setdefault(key, set()).add(value)
+        assert {k: v for k, v in values.items() if len(v) > 1} == {}
+    parts = {part for _, _, part in after}
+    assert {"cover", "panel"} <= parts and len(parts - {"cover", "panel", "?"}) >= 5, parts  # the sections are live
+    kpi = f"kpis.{case.kpi}.p50"
+    old, new = ({k: v for k, v, p in figs if p == "cover"} for figs in (before, after))
+    assert old[kpi] != new[kpi], "the cover's headline KPI follows the lever"
+    shown_before = {tuple(f) for f in before}
+    moved = {p for k, v, p in after if p not in ("cover", "panel") and (k, v, p) not in shown_before}
+    assert moved, "the sections' figures follow the lever"

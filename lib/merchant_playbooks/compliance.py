@@ -143,6 +143,7 @@ def compliance_section(plan: Plan, uses: Iterable[tuple[str, str]],
     plan.tables["compliance"] = table.copy()
     plan.data["compliance"] = [r.to_dict() for r in rows]
     plan.data["compliance_rules"] = {"version": book.version, "updated": book.updated.isoformat()}
+    plan.data["compliance_summary"] = {s: sum(r.status == s for r in rows) for s in ("forbidden", "restricted")}
     section = Section("compliance", i18n.t("common.section.compliance", lang), list(blocks))
     plan.sections["compliance"] = section
     for r in rows:  # a forbidden use survives only when the consultant set it: the cover says so, in red
@@ -167,6 +168,7 @@ def _compliance_parts(lang: str, book: RuleBook, uses: tuple[tuple[str, str], ..
     """The section's rows (forbidden first), its table and its blocks: the work `compliance_section` keeps."""
     import pandas as pd
 
+    from .figref import fig
     from .plan import Callout, Para, Table
 
     rows = tuple(by_severity(check(uses, lang, book) + check_groups(group_sizes, lang, limits, book)))
@@ -188,7 +190,8 @@ def _compliance_parts(lang: str, book: RuleBook, uses: tuple[tuple[str, str], ..
         blocks.append(Callout(_t("none_forbidden", lang)))
     restricted = sum(r.status == "restricted" for r in rows)
     if restricted:
-        blocks.append(Callout(_t("restricted", lang, count=restricted), "warning"))
+        # the count is a figure of plan.json (`compliance_summary`, set per plan by `compliance_section`)
+        blocks.append(Callout(_t("restricted", lang, count=fig("compliance_summary.restricted", "count")), "warning"))
     blocks.append(Table("compliance", labels=tuple((c, _t(f"col.{c.removesuffix('_label')}", lang)) for c in (
         "mechanic_label", "channel_label", "status_label", "advice", "source"))))
     blocks.append(Para(_t("caveat", lang)))

@@ -112,8 +112,9 @@ def headline_kpis(plan: dict, limit: int = 5) -> list[tuple[str, str, str]]:
     for key in plan.get("headline", [])[:limit]:
         k = plan["kpis"].get(key)
         if k:
-            rows.append((k["label"], fmt(k["kind"], k["p50"]),
-                         i18n.t("common.kpi.range", lang, p10=fmt(k["kind"], k["p10"]), p90=fmt(k["kind"], k["p90"]))))
+            low, high = fmt(k["kind"], k["p10"]), fmt(k["kind"], k["p90"])
+            spread = "" if low == high else i18n.t("common.kpi.range", lang, p10=low, p90=high)  # one number: no range
+            rows.append((k["label"], fmt(k["kind"], k["p50"]), spread))
     return rows
 
 

@@ -2,7 +2,7 @@
 
 Every uncertain rate in params is a `Range`; a run draws `n` values of each at
 once (one array per rate) and the model computes on whole arrays. A forecast is
-then read as P10 / P50 / P90 (conservative / expected / optimistic).
+then read as P10 / P50 / P90 (low / expected / high).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def neg_binomial(rng: np.random.Generator, mean: np.ndarray, dispersion: np.ndar
 
 @dataclass(frozen=True)
 class Band:
-    """A forecast as conservative / expected / optimistic values."""
+    """A forecast as low / expected / high values (P10 / P50 / P90)."""
 
     p10: float
     p50: float

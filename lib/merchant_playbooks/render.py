@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import i18n
-from .figref import TOKEN, lookup
+from .figref import TOKEN, fig, lookup
 from .plan import Bullets, Callout, Code, Kpi, KpiGrid, Para, Plan, Rules, Section, Table, jsonable
 
 
@@ -31,7 +31,8 @@ def plan_doc(plan: Plan) -> dict:
 
 def data_html(key: str, value: Any, shown: str) -> str:
     """A figure of the plan as the merchant reads it, marked with its plan.json path and value."""
-    raw = "" if value is None else value if isinstance(value, str) else repr(jsonable(value))
+    value = jsonable(value)  # as plan.json has it: NaN is null (value ""), numpy numbers plain
+    raw = "" if value is None else value if isinstance(value, str) else repr(value)
     return f'<data value="{esc(raw)}" data-key="{esc(key)}">{esc(shown)}</data>'
 
 
@@ -240,6 +241,8 @@ def cover_html(plan: Plan) -> str:
     lang = plan.language
     t = i18n.t
     contents = contents_html(lang, [(s.key, esc(s.title)) for s in plan.ordered_sections()])
+    # the draws and the seed behind every range, read from plan.json as any other figure
+    note = text_out(plan, t("common.cover.range_note", lang, sims=fig("simulations", "count"), seed=fig("seed", "text")))
     return (
         f'<header class="mp-cover" data-playbook="{esc(plan.playbook)}" data-lang="{esc(lang)}">'
         f'<div class="mp-cover-band"><div class="mp-cover-kicker">{esc(t("common.cover.prepared_for", lang))}</div>'
@@ -249,8 +252,7 @@ def cover_html(plan: Plan) -> str:
         f'<dd class="mp-dates">{esc(i18n.day_range(plan.start, plan.end, lang))}</dd></div>'
         f'<div><dt>{esc(t("common.cover.stage", lang))}</dt><dd class="mp-diagnosis">{esc(plan.diagnosis)}</dd></div>'
         f'</dl>{warnings_html(plan)}<h3>{esc(t("common.cover.headline", lang))}</h3>{kpi_cards(plan, plan.headline)}'
-        f'<p class="mp-note">{esc(t("common.cover.range_note", lang, sims=f"{plan.simulations:,}", seed=plan.seed))}'
-        f"</p>{contents}</header>"
+        f'<p class="mp-note">{note}</p>{contents}</header>'
     )
 
 

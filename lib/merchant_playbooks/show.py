@@ -15,16 +15,23 @@ from .plan import Plan, write_plan_files
 from .render import cover_html, section_html
 
 
-def cover(plan: Plan) -> HTML:
-    """The handout's cover: merchant, dates, stage, headline KPIs with ranges, contents."""
-    return HTML(cover_html(plan))
+def cover(plan: Plan):
+    """The handout's cover: merchant, dates, stage, headline KPIs with ranges, contents.
+
+    Live (JupyterLab, Voilà) it is a widget the panel re-renders when a lever moves (`panel.live`)."""
+    from .panel.live import live_part
+
+    return live_part(plan, "cover") or HTML(cover_html(plan))
 
 
-def section(plan: Plan, key: str) -> HTML | None:
-    """One section of the plan's spine, in the merchant's language (nothing if the plan has none)."""
+def section(plan: Plan, key: str):
+    """One section of the plan's spine, in the merchant's language (nothing if the plan has none);
+    live, a widget the panel keeps up to date, as the cover."""
     if key not in plan.sections:
         return None
-    return HTML(section_html(plan, plan.sections[key]))
+    from .panel.live import live_part
+
+    return live_part(plan, key) or HTML(section_html(plan, plan.sections[key]))
 
 
 def save(plan: Plan, plan_out: str) -> None:

@@ -18,10 +18,11 @@ from typing import Any
 from .. import i18n
 from ..errors import ParamsError, Problem
 from ..loading import PlaybookParams, load_params, validate_section
-from ..plan import Plan, Rules, Table
-from ..render import block_html, kpi_cards
+from ..plan import Plan, Rules
+from ..render import block_html, kpi_cards, text_out
 from ..schema import MerchantSection, Range
 from .controls import Control, get_value, resolve, set_in, to_json
+from .live import pages
 from .lookup import plan_builder, section_model
 from .params_file import replace_text, update_yaml
 from .spec import PanelSpec
@@ -64,6 +65,7 @@ class Explorer:
         self._plans: OrderedDict[str, Plan] = OrderedDict()
         if plan is not None:  # the notebook's full plan stands for its own values (as on the cover)
             self._plans[_key(params)] = plan
+        self.page_plan = plan  # the plan the notebook's cover and sections were shown from (panel.live)
         self.last: Update | None = None
         self._shown: Plan | None = None  # the last plan shown, to say which sections a change touched
 
@@ -228,28 +230,15 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def changed_sections(before: Plan, after: Plan) -> list[str]:
-    """The titles of `after`'s sections whose text or tables differ from `before`'s, in plan order.
+    """The titles of `after`'s sections that read differently from `before`'s, in plan order.
 
     A lever can move what the panel does not show (the timeline, the budget decision):
-    the panel names those sections so no change goes unseen. Blocks are frozen
-    dataclasses of text, so this compares values, and costs well under a millisecond.
+    the panel names those sections so no change goes unseen. Sections are compared as
+    rendered (`live.pages`, made once per plan and reused to re-render the page): a
+    sentence refers to its figures by plan.json path, so the same words can show new numbers.
     """
-    out = []
-    for section in after.ordered_sections():
-        old = before.sections.get(section.key)
-        if old is None or old.blocks != section.blocks or any(
-                _table_changed(before, after, b.name) for b in section.blocks if isinstance(b, Table)):
-            out.append(section.title)
-    return out
-
-
-def _table_changed(before: Plan, after: Plan, name: str) -> bool:
-    a, b = before.tables.get(name), after.tables.get(name)
-    if a is b:  # the same frame (a playbook's cache hands out one when nothing it depends on moved)
-        return False
-    if a is None or b is None:
-        return (a is None) != (b is None)
-    return not a.equals(b)
+    old, new = pages(before), pages(after)
+    return [text_out(after, s.title, html_out=False) for s in after.ordered_sections() if old.get(s.key) != new[s.key]]
 
 
 def rules_blocks(plan: Plan, section: str | None) -> list[Rules]:

@@ -21,6 +21,7 @@ from .batch import batch_run
 from .controls import Control
 from .css import PANEL_CSS
 from .explorer import NS, Explorer, Update
+from .live import refresh
 from .lookup import load_spec
 from .params_file import params_file_for
 from .spec import GROUPS
@@ -164,6 +165,7 @@ class Panel:
             return
         self.kpis.value = update.kpis_html
         self.rules.value = update.rules_html
+        refresh(self.x.page_plan, update.plan)  # the page's cover and sections: the new plan's, every one
         self.save_button.disabled = self.x.file is None
         if note is None:
             note = self.t("status.updated")
