@@ -50,7 +50,7 @@ def _shown(page: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_a_sample_plans_no_forbidden_use(samples, name):
-    params, plan, doc, page = samples[name]
+    params, _, doc, page = samples[name]
     s = params.section
     assert not s.forced_follow and "external_link" not in s.share_via
     assert [r for r in check(uses(s)) if r.status == "forbidden"] == []
@@ -82,7 +82,7 @@ def test_each_figure_shows_one_value_and_the_cost_per_follower_is_one_computatio
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_the_plan_follows_its_decision_and_publishes_the_stock_the_budget_allows(samples, name):
-    params, plan, doc, page = samples[name]
+    params, plan, doc, _ = samples[name]
     dec = doc["decision"]
     chosen = [o for o in dec["options"] if o["chosen"]]
     assert len(chosen) == 1 and chosen[0]["helpers"] == dec["chosen_helpers"] == doc["helpers_needed"]
@@ -135,7 +135,7 @@ def test_lily_is_not_told_it_has_few_fans_and_bloom_is(samples):
     assert "With a few fans" in samples["bloom-household.yaml"][3]
 
 
-@pytest.mark.parametrize("warmup", range(0, 31))
+@pytest.mark.parametrize("warmup", range(31))
 @pytest.mark.parametrize("days", (1, 2, 3, 4, 5, 7, 15, 60))
 def test_the_warm_up_and_run_never_repeat_an_action_three_days_running(warmup, days):
     actions = [_phase(d, days, warmup)[1] for d in range(-warmup, days)]

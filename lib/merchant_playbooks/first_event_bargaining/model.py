@@ -151,6 +151,23 @@ def build_model(s: Section, fans: int, budget: Decimal) -> BargainModel:
     )
 
 
-__all__ = ["METRICS", "BargainModel", "Simulation", "build_model", "choose", "ledger", "planned_stock", "comparison_table", "completion_rate",
-           "cut_schedule", "daily_bands", "decision_table", "event_cost", "expected_helpers_used", "helper_tail",
-           "launch_profile", "n_bands", "simulate"]
+__all__ = [
+    "METRICS",
+    "BargainModel",
+    "Simulation",
+    "build_model",
+    "choose",
+    "comparison_table",
+    "completion_rate",
+    "cut_schedule",
+    "daily_bands",
+    "decision_table",
+    "event_cost",
+    "expected_helpers_used",
+    "helper_tail",
+    "launch_profile",
+    "ledger",
+    "n_bands",
+    "planned_stock",
+    "simulate",
+]

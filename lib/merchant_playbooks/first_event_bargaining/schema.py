@@ -22,7 +22,6 @@ from ..schema import (
 )
 from ..vocabulary import Channel
 
-
 #: a unit's cost of goods when `unit_cost` is not given: half the original price (a 50% gross margin)
 DEFAULT_COST_SHARE = Decimal("0.5")
 

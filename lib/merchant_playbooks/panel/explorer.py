@@ -17,9 +17,9 @@ from typing import Any
 
 from .. import i18n
 from ..errors import ParamsError, Problem
+from ..figref import lookup, refs
 from ..loading import PlaybookParams, load_params, validate_section
 from ..plan import Plan, Rules, Table
-from ..figref import lookup, refs
 from ..render import block_html, kpi_cards, plan_doc
 from ..schema import MerchantSection, Range
 from .controls import Control, get_value, resolve, set_in, to_json
