@@ -151,18 +151,20 @@ def test_group_limits_are_parameters():
 
 def test_bargaining_uses_come_from_its_params():
     section = load_params(PARAMS / "bloom-household.yaml").sections["first_event_bargaining"]
-    assert section.forced_follow and section.share_via == ("external_link",)  # the default
-    pairs = uses(section)
+    # the default is the compliant path: in-app cards, groups and the store, the follow optional
+    assert not section.forced_follow and section.share_via == ("mini_program", "wechat_group", "offline_store")
+    assert [r for r in check(uses(section)) if r.status == "forbidden"] == []
+    assert not any(m == "forced_follow" for m, _ in uses(section))
+    risky = section.model_copy(update={"forced_follow": True, "share_via": ("external_link",)})  # set explicitly
+    pairs = uses(risky)
     assert ("forced_follow", "external_link") in pairs and ("bargaining", "external_link") in pairs
-    safe = section.model_copy(update={"forced_follow": False, "share_via": ("mini_program", "wechat_group")})
-    assert [r for r in check(uses(safe)) if r.status == "forbidden"] == []
-    assert not any(m == "forced_follow" for m, _ in uses(safe))
 
 
 def test_plan_json_of_a_forced_follow_run_lists_it_under_compliance(tmp_path):
     mp = load_params(PARAMS / "bloom-household.yaml")
     params = mp.for_playbook("first_event_bargaining")
-    params = dataclasses.replace(params, section=params.section.model_copy(update={"simulations": 300}))
+    params = dataclasses.replace(params, section=params.section.model_copy(
+        update={"simulations": 300, "forced_follow": True, "share_via": ("external_link",)}))  # set explicitly
     plan = build_plan(params)
     json_path, _ = write_plan_files(plan, tmp_path / "first_event_bargaining")
     saved = json.loads(json_path.read_text(encoding="utf-8"))
@@ -182,7 +184,7 @@ def test_plan_json_of_a_forced_follow_run_lists_it_under_compliance(tmp_path):
 
 def test_validate_warns_about_forbidden_uses_and_still_exits_zero(tmp_path, capsys):
     risky = tmp_path / "risky.yaml"
-    risky.write_text(VALID + "  forced_follow: true\n", encoding="utf-8")
+    risky.write_text(VALID + "  forced_follow: true\n  share_via: [external_link]\n", encoding="utf-8")
     assert main(["validate", str(risky)]) == 0
     captured = capsys.readouterr()
     assert "ok (Plum Tea House" in captured.out and "warning" not in captured.out

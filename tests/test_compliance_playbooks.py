@@ -208,7 +208,7 @@ def test_validate_finds_both_modules_and_warns_only_about_forbidden_uses(capsys)
     assert main(["validate", str(CRUNCH), str(LILY)]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
-    assert all(" / first_event_bargaining: " in line for line in warnings)  # only a bargain's use can be forbidden
+    assert not [line for line in warnings if "first_event_bargaining" in line]  # the samples' bargains comply
     planned = [w for mp in (crunch, lily) for _, w in plan_warnings(mp)]
-    assert len(warnings) == len(planned) and all("forbidden" in w["code"] for w in planned)  # no date is past
-    assert len(planned) == len(warnings_for(crunch)) + len(warnings_for(lily))  # the params-only check agrees
+    assert len(warnings) == len(planned)  # validate prints what the plans warn of, and the samples plan no past date
+    assert len(warnings) == len(warnings_for(crunch)) + len(warnings_for(lily))  # the params-only check agrees

@@ -223,6 +223,10 @@ def test_tables_hold_machine_values_that_the_view_names_in_both_languages(kw):
         text = [c for c, _ in block.labels if c not in dict(block.formats) and df[c].map(type).eq(str).any()]
         assert not text, (block.name, text)  # no column of sentences made by the model
     assert shown >= 8  # channels, timeline, comparison, kpis and risks name their keys
-    money = {k: i18n.money(figures.kpis[k].band.p50, "CNY", "en") for k in ("cost", "cost_per_follower")}
-    rewards = " ".join(item for b in plan.sections["rewards"].blocks for item in getattr(b, "items", ()))
+    from merchant_playbooks.render import text_out
+
+    money = {k: i18n.money(figures.kpis[k].band.p50, "CNY", "en", wan=True) for k in ("cost", "cost_per_follower")}
+    items = [item for b in plan.sections["rewards"].blocks for item in getattr(b, "items", ())]
+    assert not any(m in item for item in items for m in money.values())  # the words hold references, no copies
+    rewards = " ".join(text_out(plan, item, html_out=False) for item in items)
     assert money["cost"] in rewards and money["cost_per_follower"] in rewards

@@ -35,11 +35,14 @@ PB = "first_event_bargaining"
 
 @pytest.fixture
 def params_file(tmp_path) -> Path:
-    """A copy of the Bloom sample in tmp/params/, with tmp/data pointing at the samples it names."""
+    """A copy of the Bloom sample in tmp/params/, with tmp/data pointing at the samples it names, where the
+    consultant has fixed the helpers needed at 8 (the sample leaves them to the decision)."""
     (tmp_path / "params").mkdir()
     (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
     path = tmp_path / "params" / "bloom.yaml"
-    shutil.copyfile(PARAMS / "bloom-household.yaml", path)
+    text = (PARAMS / "bloom-household.yaml").read_text(encoding="utf-8")
+    assert "\n  stock: 300\n" in text and "helpers_needed" not in text
+    path.write_text(text.replace("\n  stock: 300\n", "\n  stock: 300\n  helpers_needed: 8\n"), encoding="utf-8")
     return path
 
 
@@ -63,7 +66,8 @@ def test_controls_take_their_kind_and_bounds_from_the_schema():
     kinds = {lever.path: resolve(lever, model) for lever in load_spec(PB).levers}
     assert kinds["original_price"].kind == "money" and kinds["original_price"].low == pytest.approx(0.01)
     assert kinds["floor_price"].kind == "money" and kinds["floor_price"].low == 0
-    assert (kinds["helpers_needed"].kind, kinds["helpers_needed"].low, kinds["helpers_needed"].high) == ("int", 1, 500)
+    assert kinds["helpers_needed"].kind == "optional"  # empty: the decision's best within budget
+    assert (kinds["stock"].kind, kinds["stock"].low, kinds["stock"].high) == ("int", 1, 10_000_000)
     assert (kinds["duration_days"].low, kinds["duration_days"].high) == (1, 60)
     assert kinds["attempt_rate"].kind == "range" and (kinds["attempt_rate"].low, kinds["attempt_rate"].high) == (0, 1)
     assert kinds["cut_style"].kind == "choice" and kinds["cut_style"].choices == ("decreasing", "random")
@@ -75,7 +79,7 @@ def test_a_lever_narrows_the_slider_but_never_widens_the_schema():
     section_model = type(load_params(PARAMS / "bloom-household.yaml").sections[PB])
     wide = resolve(Lever("duration_days", "dates", low=-5, high=999), section_model)
     assert panel._ui_bounds(wide, 15) == (1, 60)
-    narrow = resolve(Lever("helpers_needed", "audience", high=40), section_model)
+    narrow = resolve(Lever("stock", "product", high=40), section_model)
     assert panel._ui_bounds(narrow, 8) == (1, 40)
     assert panel._ui_bounds(narrow, 55) == (1, 55)  # the file's value is always reachable
     with pytest.raises(KeyError):
@@ -105,7 +109,7 @@ def test_a_change_reruns_the_batch_build_plan_and_render(params_file):
     assert update.kpis_html == kpi_cards(batch, batch.headline)
     rules = [b for b in batch.sections["mechanics"].blocks if type(b).__name__ == "Rules"]
     assert update.rules_html == "".join(block_html(batch, b) for b in rules)
-    assert "12 friends" in update.rules_html
+    assert 'data-key="helpers_needed">12</data> friends' in update.rules_html
     assert update.chart_spec["title"]["subtitle"].endswith("12 helpers")
 
 
@@ -202,7 +206,7 @@ def test_reset_returns_to_the_file_values(params_file):
     x.set("product", "Rattan basket")
     update = x.reset()
     assert x.values["helpers_needed"] == 8 and x.values["product"] == "Bamboo storage basket set"
-    assert "8 friends" in update.rules_html
+    assert 'data-key="helpers_needed">8</data> friends' in update.rules_html
 
 
 def test_save_writes_through_a_symlink_to_its_target_and_keeps_its_mode(params_file, tmp_path):
@@ -286,18 +290,20 @@ def test_panel_widgets_in_the_merchant_language(params_file, monkeypatch):
                       ensure_ascii=False)
     assert "所需帮砍人数（人）" in html and "商品与价格" in html and "原价（¥）" in html
     assert ui.save_button.description == "保存到参数文件" and not ui.save_button.disabled
-    slider = ui.inputs["helpers_needed"]
-    assert (slider.min, slider.max, slider.value) == (1, 40, 8)
-    slider.value = 10  # what a browser does to the model
-    assert "10" in ui.rules.value and "新增粉丝" in ui.kpis.value and "<svg" in ui.chart.value
+    slider = ui.inputs["warmup_days"]
+    assert (slider.min, slider.max, slider.value) == (0, 14, 3)
+    box = ui.inputs["helpers_needed"]  # optional: a text box, empty for the decision's choice
+    assert box.value == "8"
+    box.value = "10"  # what a browser does to the model
+    assert ">10</data>" in ui.rules.value and "新增粉丝" in ui.kpis.value and "<svg" in ui.chart.value
     ui.inputs["floor_price"].value = 500.0
     assert "original_price" in ui.status.value and ui.save_button.disabled
     ui.inputs["floor_price"].value = 99.0
     ui.save_button.click()
     assert "helpers_needed: 10\n" in params_file.read_text(encoding="utf-8") and "已将 1 项修改" in ui.status.value
-    ui.inputs["helpers_needed"].value = 20
+    ui.inputs["helpers_needed"].value = "20"
     ui.reset_button.click()
-    assert ui.inputs["helpers_needed"].value == 10 and "已恢复" in ui.status.value
+    assert ui.inputs["helpers_needed"].value == "10" and "已恢复" in ui.status.value
 
 
 def _walk(widget):

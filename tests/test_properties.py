@@ -266,7 +266,8 @@ def membership(draw: st.DrawFn, folder: Path) -> dict:
 # ------------------------------------------------------------------ the properties of a plan
 
 # KPIs whose kind is count or money and that can never be negative (a profit or an ROI could be).
-MAY_BE_NEGATIVE = {("membership_community", "gift_cost")}  # the lottery nets its top-ups: it can earn
+MAY_BE_NEGATIVE = {("membership_community", "gift_cost"),  # the lottery nets its top-ups: it can earn
+                   ("first_event_bargaining", "net")}  # the P&L net: an event can lose money
 # Money columns in tables that are costs, liabilities or prices: never negative.
 MONEY_COLUMNS = {
     "first_event_bargaining": {"cut_schedule": ("cut", "price_after"), "decision": ("cost_p50",),

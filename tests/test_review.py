@@ -68,7 +68,7 @@ def test_actuals_equal_to_the_p50_series_give_zero_variance_and_the_planned_cent
         assert row["variance"] == pytest.approx(0, abs=1e-9), metric
         assert row["p10"] <= row["p50"] <= row["p90"] and row["status"] == "within"
     rates = plan.data["review_summary"]["rates"]
-    assert set(rates) == {"views_per_fan", "attempt_rate", "helpers_mean", "order_rate", "new_share"}
+    assert set(rates) == {"views_per_fan", "attempt_rate", "helpers_mean", "order_rate", "follow_rate"}  # the follow is optional
     for name, r in rates.items():
         centre = getattr(params.section, name).centre
         assert r["estimate"] == pytest.approx(centre, rel=1e-12), name
@@ -80,7 +80,7 @@ def test_actuals_equal_to_the_p50_series_give_zero_variance_and_the_planned_cent
 
 
 def test_days_outside_the_band_are_flagged(tmp_path):
-    params = bargaining(tmp_path)
+    params = bargaining(tmp_path, follow_rate=[0.9, 1.0])  # most new people follow: a day with none stands out
     table = p50_table(params)
     table.loc[2, "views"] *= 5  # 3 Dec: a post that took off
     table.loc[5, "new_followers"] = 0  # 6 Dec: the follow step broke
@@ -201,7 +201,7 @@ def test_next_params_block_pastes_into_a_valid_section(tmp_path):
     plan = build_plan(params)
     block = plan.data["review_summary"]["next_params"]
     pasted = yaml.safe_load(block)["first_event_bargaining"]
-    assert set(pasted) == {"views_per_fan", "attempt_rate", "helpers_mean", "order_rate", "new_share"}
+    assert set(pasted) == {"views_per_fan", "attempt_rate", "helpers_mean", "order_rate", "follow_rate"}  # the follow is optional
     merged = {**params.section.model_dump(mode="json", exclude={"actuals"}), **pasted}
     Section.model_validate(merged)  # every new range is a valid range for its field
     assert "# 15 days of data; was [0.02, 0.05]" in block or "# 14 days of data; was [0.02, 0.05]" in block

@@ -79,7 +79,7 @@ class Simulation:
     n_bands: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simulation:
+def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int, stock: int | None = None) -> Simulation:
     """Vectorised over draws and N: day by day, with helpers' own bargains feeding the next day.
 
     Two runs of one campaign function: every N for the totals (the decision table), and
@@ -87,8 +87,9 @@ def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simula
     they depend on, so a live panel that moves the helpers needed, a price, the budget
     or the dates re-runs only the one-column pass (arrays are read-only to keep the
     cache honest). Same numbers as one pass: each column's arithmetic is its own.
+    `stock` is the stock the plan publishes (default: the section's).
     """
-    key = _campaign_key(s, fans)
+    key = _campaign_key(s, fans, s.stock if stock is None else stock)
     n_values = np.asarray(n_values)
     totals, _, completion, _, rates, per_n = _campaign(key, tuple(int(n) for n in n_values), False)
     _, daily, _, sold_out, _, bands = _campaign(key, (int(chosen),), True)
@@ -96,10 +97,17 @@ def simulate(s: Section, fans: int, n_values: np.ndarray, chosen: int) -> Simula
                       bands, per_n)
 
 
-def _campaign_key(s: Section, fans: int) -> tuple:
+def campaign_totals(s: Section, fans: int, n_values: np.ndarray, stock: int) -> tuple[dict, tuple]:
+    """Every N's totals (metric -> (draws, N)) and bands (`Simulation.n_bands`): what the decision reads
+    before a number is chosen (the same cached run `simulate` reads)."""
+    run = _campaign(_campaign_key(s, fans, stock), tuple(int(n) for n in np.asarray(n_values)), False)
+    return run[0], run[5]
+
+
+def _campaign_key(s: Section, fans: int, stock: int) -> tuple:
     """Everything a campaign run depends on, hashable."""
     ranges = tuple((name, r.low, r.high) for name, r in sorted(s.uncertain().items()))
-    return (s.seed, s.simulations, ranges, int(fans), s.external_views, s.duration_days, s.stock, s.forced_follow)
+    return (s.seed, s.simulations, ranges, int(fans), s.external_views, s.duration_days, int(stock), s.forced_follow)
 
 
 @functools.lru_cache(maxsize=8)

@@ -7,7 +7,9 @@ import pandas as pd
 
 from .. import i18n
 from ..charts import ACCENT, BAND, ChartSpec, framed_spec, title
+from ..figref import fig
 from ..plan import Plan
+from ..render import text_out
 
 NS = "first_event_bargaining"
 
@@ -36,10 +38,10 @@ def chart_cut_schedule(plan: Plan) -> alt.Chart:
 
 
 def _cut_subtitle(plan: Plan, helpers: int) -> str:
-    def money(key: str) -> str:
-        return i18n.money(plan.data[key], plan.currency, plan.language)
-
-    return _t(plan, "chart.cut_subtitle", original=money("original_price"), floor=money("floor_price"), n=helpers)
+    """The prices and the helpers, read from plan.json like every other figure of the plan."""
+    text = _t(plan, "chart.cut_subtitle", original=fig("original_price", "money_exact"),
+              floor=fig("floor_price", "money_exact"), n=fig("helpers_needed"))
+    return text_out(plan, text, html_out=False)
 
 
 # ---------------------------------------------------------------- the live panel's copy of the cut schedule chart
@@ -85,7 +87,7 @@ def chart_daily_funnel(plan: Plan) -> alt.Chart:
 
 def chart_helpers_tradeoff(plan: Plan) -> alt.Chart:
     """New followers by helpers needed, with the P10–P90 band; hollow where over budget."""
-    df = plan.model.decision.copy()
+    df = plan.tables["decision"].copy()
     yes, no = _t(plan, "decision.answer_yes"), _t(plan, "decision.answer_no")
     df["within"] = df["within_budget"].map({True: yes, False: no})
     x = alt.X("helpers_needed:Q", title=_t(plan, "decision.helpers_needed"))

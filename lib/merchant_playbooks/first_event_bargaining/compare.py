@@ -11,12 +11,14 @@ import pandas as pd
 from ..montecarlo import draw_all, generator
 from ..schema import Range
 from .campaign import expected_helpers_used, helper_tail
+from .pnl import ledger, per_result_p50
 from .schema import Section
 
 
-def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, bargain_orders: np.ndarray,
-                     subsidy: Decimal, budget: Decimal) -> pd.DataFrame:
-    """Bargaining against a group buy and a referral gift with the same audience and budget."""
+def comparison_table(s: Section, fans: int, stock: int, budget: Decimal) -> pd.DataFrame:
+    """A group buy and a referral gift with the bargain's audience, stock and budget (the bargain's own row
+    is the plan's chosen option, added by the figures). Cost: the price or gifts given away plus fixed costs
+    (what the budget covers); cost per follower: all costs over new followers, as the P&L counts it."""
     sims = s.simulations
     r, g, ref = _comparison_draws(_comparison_key(s))
     follow = np.ones(sims) if s.forced_follow else r["follow_rate"]
@@ -25,7 +27,7 @@ def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, barga
     spend = max(float(budget - s.fixed_costs), 0.0)
 
     def capped(orders: np.ndarray, unit_cost: float, followers: np.ndarray) -> tuple[np.ndarray, ...]:
-        orders = np.minimum(orders, s.stock)
+        orders = np.minimum(orders, stock)
         cost = orders * unit_cost
         scale = np.where(cost > spend, np.divide(spend, cost, out=np.zeros_like(cost), where=cost > 0), 1.0)
         return orders * scale, cost * scale + float(s.fixed_costs), followers * scale
@@ -39,18 +41,17 @@ def comparison_table(s: Section, fans: int, bargain_followers: np.ndarray, barga
     g_orders, g_cost, g_follow = capped(
         starters * success * team, float(s.original_price - gprice), (starters + joiners) * r["new_share"] * follow
     )
-    # referral gift: each friend who buys through a customer's link earns the customer a gift
+    # referral gift: each friend who buys through a customer's link (at the full price) earns the customer a gift
     buyers = starters * ref["referrals_mean"]
-    r_orders, r_cost, r_follow = capped(buyers, float(s.referral_gift.gift_cost), buyers * r["new_share"] * follow)
-    b_orders, b_cost, b_follow = capped(bargain_orders, float(subsidy), bargain_followers)
+    gift = float(s.referral_gift.gift_cost)
+    r_orders, r_cost, r_follow = capped(buyers, gift, buyers * r["new_share"] * follow)
+    books = (ledger(s, g_orders, g_follow, price=gprice),
+             ledger(s, r_orders, r_follow, rewards=r_orders * gift, price=s.original_price))
 
-    # the three mechanics' followers and costs in one percentile call, their orders in one median call
-    mechanics = ("bargain", "group_buy", "referral_gift")
-    (f10, _), (f50, c50), (f90, _) = np.percentile(
-        np.stack([np.stack([b_follow, g_follow, r_follow]), np.stack([b_cost, g_cost, r_cost])]),
-        [10, 50, 90], axis=2)
-    orders50 = np.median(np.stack([b_orders, g_orders, r_orders]), axis=1)
-    per_follower = [float(c50[i] / f50[i]) if f50[i] > 0 else float("nan") for i in range(len(mechanics))]
+    mechanics = ("group_buy", "referral_gift")
+    f10, f50, f90 = np.percentile(np.stack([g_follow, r_follow]), [10, 50, 90], axis=1)
+    c50, orders50 = np.median(np.stack([np.stack([g_cost, r_cost]), np.stack([g_orders, r_orders])]), axis=2)
+    per_follower = [float(per_result_p50(book)) for book in books]
     return pd.DataFrame({"mechanic": list(mechanics), "new_followers_p10": f10, "new_followers_p50": f50,
                          "new_followers_p90": f90, "orders_p50": orders50, "cost_p50": c50,
                          "cost_per_follower_p50": per_follower})

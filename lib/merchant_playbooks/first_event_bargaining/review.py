@@ -70,7 +70,7 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
         return totals["orders"] * subsidy + fixed  # as the plan counts it: cuts given away + fixed costs
 
     follow = "new_share" if s.forced_follow else "follow_rate"
-    link = partial(_link_helpers, n=s.helpers_needed, dispersion=s.helpers_dispersion.centre)
+    link = partial(_link_helpers, n=int(plan.data["helpers_needed"]), dispersion=s.helpers_dispersion.centre)
     return review.ReviewSpec(
         section=NS,
         metrics=METRICS,

@@ -22,6 +22,9 @@ from ..schema import (
 )
 from ..vocabulary import Channel
 
+#: a unit's cost of goods when `unit_cost` is not given: half the original price (a 50% gross margin)
+DEFAULT_COST_SHARE = Decimal("0.5")
+
 
 class GroupBuy(StrictModel):
     """The group-buy alternative, compared on the same budget."""
@@ -50,15 +53,29 @@ class Section(StrictModel):
 
     start_date: Annotated[date, Field(description="first day of the event (YYYY-MM-DD)")]
     duration_days: Annotated[
-        int, Field(ge=1, le=60, description="days the event runs; source 000's launch case ran 15")
+        int, Field(ge=1, le=60, description="days the event runs")
     ] = 15
     warmup_days: Annotated[int, Field(ge=0, le=30, description="teaser days before the start")] = 3
     product: Annotated[Text, Field(min_length=1, max_length=120, description="the product on offer")] = "Hero product"
     original_price: Annotated[PositiveMoney, Field(description="price before any cut")]
     floor_price: Annotated[Money, Field(description="price once every helper has cut (0 = bargain for free)")]
-    unit_cost: Annotated[Money, Field(description="what one unit costs the merchant")] = Decimal("0")
-    stock: Annotated[int, Field(ge=1, le=10_000_000, description="units available at the floor price")]
-    helpers_needed: Annotated[int, Field(ge=1, le=500, description="friends who must help to reach the floor (N)")] = 10
+    unit_cost: Annotated[
+        Money | None,
+        Field(description="what one unit costs the merchant (cost of goods, for the P&L); default: half the "
+              "original price (DEFAULT_COST_SHARE), a typical retail margin"),
+    ] = None
+    stock: Annotated[int, Field(ge=1, le=10_000_000, description="units available at the floor price; the plan "
+                                "publishes at most what the budget allows")]
+    helpers_needed: Annotated[
+        int | None,
+        Field(ge=1, le=500, description="friends who must help to reach the floor (N); default: the decision "
+              "table's best within budget. Set it to override the decision (say why in helpers_reason)"),
+    ] = None
+    helpers_reason: Annotated[
+        Text | None,
+        Field(min_length=1, max_length=300, description="why helpers_needed overrides the decision; the handout "
+              "shows it"),
+    ] = None
     helpers_options: Annotated[
         tuple[int, int],
         Field(description="smallest and largest N the decision table compares, e.g. [3, 30]"),
@@ -71,14 +88,16 @@ class Section(StrictModel):
         float, Field(ge=2, le=10, description="no single cut above this multiple of the average cut")
     ] = 4.0
     forced_follow: Annotated[
-        bool, Field(description="initiators and helpers must follow the account (source 000's case did; see compliance)")
-    ] = True
+        bool, Field(description="initiators and helpers must follow the account: forbidden by the platform rules "
+                    "(kept only when set here, and then flagged on the cover); default: the follow is optional")
+    ] = False
     share_via: Annotated[
         tuple[Channel, ...],
         Field(min_length=1, description="where customers share their bargain to ask for help: mini_program (in-app "
               "cards), external_link (H5 links, Moments), wechat_group, wecom_group, official_account, "
-              "offline_store; checked against the platform rules"),
-    ] = ("external_link",)
+              "offline_store; checked against the platform rules (external_link is forbidden and flagged); "
+              "default: the compliant path, the mini program's own cards, WeChat groups and the store"),
+    ] = ("mini_program", "wechat_group", "offline_store")
     external_views: Annotated[int, Field(ge=0, le=10**9, description="product views bought or from partners")] = 0
     fixed_costs: Annotated[Money, Field(description="posters, ads and tools for the event")] = Decimal("0")
 
@@ -89,7 +108,7 @@ class Section(StrictModel):
         CountRange(low=1.0, high=3.0)
     )
     attempt_rate: Annotated[
-        RateRange, Field(description="viewers who start a bargain; source 000: 8,000 of 240,000 views ≈ 3.3%")
+        RateRange, Field(description="viewers who start a bargain (a launch case: 8,000 of 240,000 views ≈ 3.3%)")
     ] = RateRange(low=0.02, high=0.05)
     helpers_mean: Annotated[PositiveRange, Field(description="friends who help one initiator (mean)")] = PositiveRange(
         low=5.0, high=12.0
@@ -132,7 +151,13 @@ class Section(StrictModel):
             )
         else:
             gap_fen = int((self.original_price - self.floor_price) * 100)
-            if gap_fen < self.helpers_needed:
+            if self.helpers_needed is None and gap_fen < self.helpers_options[0]:
+                problems.append(
+                    Problem("helpers_options", f"must start at most at {gap_fen}: each helper cuts at least 0.01 "
+                            f"and the price gap is {self.original_price - self.floor_price}",
+                            list(self.helpers_options), True)
+                )
+            if self.helpers_needed is not None and gap_fen < self.helpers_needed:
                 problems.append(
                     Problem(
                         "helpers_needed",
@@ -154,6 +179,13 @@ class Section(StrictModel):
                 Problem("group_buy.price", f"must be below original_price ({self.original_price})", price, True)
             )
         return problems
+
+    @property
+    def cost_of_goods(self) -> Decimal:
+        """One unit's cost: `unit_cost`, or DEFAULT_COST_SHARE of the original price when it is not given."""
+        if self.unit_cost is not None:
+            return self.unit_cost
+        return (self.original_price * DEFAULT_COST_SHARE).quantize(Decimal("0.01"))
 
     @property
     def end_date(self) -> date:

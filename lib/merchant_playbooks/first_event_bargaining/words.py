@@ -1,21 +1,17 @@
 """The bargaining plan's words: `Figures` → the title, the KPI labels and every section in the merchant's language.
 
 Reads the figures (`figures.py`) and the catalogue `messages/<lang>/first_event_bargaining.yaml`;
-it formats numbers, never works one out. Tables keep their machine values: their keys and
+every number is a reference to its figure in plan.json (`figref`), never formatted or worked out here. Tables keep their machine values: their keys and
 booleans are named at render time through the `key:<prefix>` and `yesno` formats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from .. import i18n
+from ..figref import fig, fig_range
 from ..figures import Figures, Words
-from ..montecarlo import Band
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
 
 if TYPE_CHECKING:
@@ -27,11 +23,13 @@ SECTIONS = ("goal", "audience", "mechanics", "rewards", "channels", "timeline", 
 
 
 class View:
-    """What every section's words need: the figures, the params, the language and its formats."""
+    """What every section's words need: the figures, the params, the language. Every number in the words is
+    a reference to its figure in plan.json (`fig`, `fig_range`), shown by the renderer; none is formatted here."""
 
     def __init__(self, figures: Figures, params: PlaybookParams) -> None:
         self.f, self.s, self.m, self.lang = figures, params.section, params.merchant, params.lang
-        self.data, self.bands = figures.data, {k: kpi.band for k, kpi in figures.kpis.items()}
+        self.data = figures.data
+        self.stage = params.diagnosis.stage if params.diagnosis is not None else "few_fans"
 
     def t(self, key: str, **kw: object) -> str:
         return i18n.t(f"{NS}.{key}", self.lang, **kw)
@@ -39,17 +37,12 @@ class View:
     def common(self, key: str) -> str:
         return i18n.t(f"common.{key}", self.lang)
 
-    def money(self, v: Decimal | float) -> str:
-        return i18n.money(v, self.m.currency, self.lang)
-
-    def count(self, v: float) -> str:
-        return i18n.number(round(v))
-
-    def range(self, b: Band, fmt: Callable[[float], str]) -> str:
-        return f"{fmt(b.p50)} ({fmt(b.p10)} – {fmt(b.p90)})"
-
     def symbol(self) -> str:
         return i18n.CURRENCY_SYMBOLS.get(self.m.currency, self.m.currency)
+
+    def join(self, *keys: str, **kw: object) -> str:
+        """The sentences at `keys`, one after the other (each formatted with the same `kw`)."""
+        return self.t("join").join(self.t(k, **kw) for k in keys)
 
 
 def plan_words(figures: Figures, params: PlaybookParams) -> Words:
@@ -59,43 +52,55 @@ def plan_words(figures: Figures, params: PlaybookParams) -> Words:
               "channels": _channels, "timeline": _timeline, "forecast": _forecast, "decision": _decision,
               "kpis": _kpis, "risks": _risks}
     sections = {key: Section(key, v.common(f"section.{key}"), makers[key](v)) for key in SECTIONS}
+    warnings = []
+    if figures.data["decision"]["basis"] == "none_within":
+        warnings.append({"code": "bargain_over_budget", "level": "warning",
+                         "message": v.t("decision.none", lo=fig("helpers_options.0"), hi=fig("helpers_options.1"),
+                                        chosen=fig("decision.chosen_helpers"))})
     return Words(title=v.t("title", product=v.s.product),
-                 kpi_labels={key: v.t(f"kpi.{key}") for key in figures.kpis}, sections=sections)
+                 kpi_labels={key: v.t(f"kpi.{key}") for key in figures.kpis}, sections=sections, warnings=warnings)
+
+
+MONEY, PRICE = "money", "money_exact"
+FLOOR, HELPERS, STOCK = fig("floor_price", PRICE), fig("helpers_needed"), fig("stock")
 
 
 def _goal(v: View) -> list:
-    s = v.s
-    return [Para(v.t("goal.text", fans=v.count(v.m.fans), days=s.duration_days,
-                     followers=v.count(v.bands["new_followers"].p50), orders=v.count(v.bands["orders"].p50),
-                     product=s.product, floor=v.money(s.floor_price))),
-            Para(v.t("goal.why")),
+    why = "goal.why_few_fans" if v.stage in ("zero", "few_fans") else "goal.why_more_fans"
+    return [Para(v.t("goal.text", fans=fig("fans"), days=fig("duration_days", "days"),
+                     followers=fig("kpis.new_followers.p50"), orders=fig("kpis.orders.p50"), product=v.s.product,
+                     floor=FLOOR)),
+            Para(v.t(why, fans=fig("fans"), per=fig("helpers_per_bargain", "number"),
+                     new_share=fig("new_share.p50", "share"))),
             KpiGrid(v.f.headline)]
 
 
 def _audience(v: View) -> list:
-    b, d = v.bands, v.data
     return [Bullets((
-        v.t("audience.reached", reached=v.count(d["fans_reached"].p50), fans=v.count(v.m.fans)),
-        v.t("audience.initiators", attempts=v.range(b["attempts"], v.count)),
-        v.t("audience.helpers", helpers=v.range(b["helpers"], v.count), per=f"{d['helpers_per_bargain']:.1f}"),
-        v.t("audience.new", new_share=i18n.percent(d["new_share"].p50, 0)),
+        v.t("audience.reached", reached=fig("fans_reached.p50"), fans=fig("fans")),
+        v.t("audience.initiators", attempts=fig_range("kpis.attempts")),
+        v.t("audience.helpers", helpers=fig_range("kpis.helpers"), per=fig("helpers_per_bargain", "number")),
+        v.t("audience.new", new_share=fig("new_share.p50", "share")),
     ))]
 
 
 def _mechanics(v: View) -> list:
-    s, lang = v.s, v.lang
+    s = v.s
     follow_rule = "rule_follow_forced" if s.forced_follow else "rule_follow_optional"
+    share_rule = "rule_share_links" if "external_link" in s.share_via else "rule_share_cards"
     symbol = v.symbol()
     return [
-        Para(v.t("mechanics.how", product=s.product, n=s.helpers_needed, floor=v.money(s.floor_price))),
+        Para(v.t("mechanics.how", product=s.product, n=HELPERS, floor=FLOOR)),
         Rules(v.t("mechanics.rules_title"), (
-            v.t("mechanics.rule_dates", start=i18n.day(s.start_date, lang), end=i18n.day(s.end_date, lang),
-                product=s.product, original=v.money(s.original_price)),
-            v.t("mechanics.rule_helpers", n=s.helpers_needed, floor=v.money(s.floor_price)),
+            v.t("mechanics.rule_dates", start=fig("start_date", "date"), end=fig("end_date", "date"),
+                product=s.product, original=fig("original_price", PRICE)),
+            v.t("mechanics.rule_helpers", n=HELPERS, floor=FLOOR),
+            v.t("mechanics.rule_cuts", first=fig("first_cut", PRICE)),
+            v.t(f"mechanics.{share_rule}"),
             v.t("mechanics.rule_once"),
-            v.t("mechanics.rule_stock", stock=i18n.number(s.stock)),
+            v.t("mechanics.rule_stock", stock=STOCK),
             v.t(f"mechanics.{follow_rule}"),
-            v.t("mechanics.rule_pay", floor=v.money(s.floor_price)),
+            v.t("mechanics.rule_pay", floor=FLOOR),
         )),
         Table("cut_schedule", v.t("mechanics.cut_caption", style=v.t(f"mechanics.style_{s.cut_style}")),
               labels=(("helper", v.t("chart.helper")), ("cut", v.t("chart.cut", symbol=symbol)),
@@ -105,27 +110,34 @@ def _mechanics(v: View) -> list:
 
 
 def _rewards(v: View) -> list:
-    """The cost, item by item (a value or a range, each in its own kind), and the warnings on it."""
-    fmt = {"money": v.money, "count": v.count, "share": lambda x: i18n.percent(x, 0)}
-    lines = []
-    for item, value, p10, p90, kind in v.f.tables["economics"][["item", "value", "p10", "p90", "kind"]].itertuples(
-            index=False):
-        shown = fmt[kind](value) if pd.isna(p10) else v.range(Band(p10, value, p90), fmt[kind])
-        lines.append(v.t("rewards.line", item=v.t(f"rewards.{item}"), value=shown))
-    blocks: list = [Para(v.t("rewards.caption")), Bullets(tuple(lines))]
-    s, d, cost = v.s, v.data, v.bands["cost"]
+    """What the event gives away against the budget, each figure a reference; and the warnings on it."""
+    d, t = v.data, v.t
+    cost = "rewards.unit_cost_assumed" if d["unit_cost_assumed"] else "rewards.unit_cost"
+    stock = "rewards.stock_capped" if d["stock"] < d["stock_available"] else "rewards.stock"
+    lines = (t("rewards.subsidy", value=fig("subsidy_per_order", PRICE)),
+             t(cost, value=fig("unit_cost", PRICE)),
+             t("rewards.margin", value=fig("margin_at_floor", PRICE)),
+             t(stock, stock=STOCK, available=fig("stock_available"), cap=fig("stock_cap_within_budget")),
+             t("rewards.cost", value=fig_range("kpis.cost", MONEY), budget=fig("budget", MONEY)),
+             t("rewards.within", value=fig("budget_share_within", "share")),
+             t("rewards.per_follower", value=fig_range("kpis.cost_per_follower", MONEY)))
+    blocks: list = [Para(t("rewards.caption")), Bullets(lines)]
     if d["margin_at_floor"] < 0:
-        blocks.append(Callout(v.t("rewards.below_cost", floor=v.money(s.floor_price), cost=v.money(s.unit_cost),
-                                  loss=v.money(-d["margin_at_floor"])), "danger"))
-    if cost.p90 > float(v.m.budget):
-        blocks.append(Callout(v.t("rewards.over_budget", cost=v.money(cost.p90), budget=v.money(v.m.budget),
-                                  stock_cap=i18n.number(d["stock_cap_within_budget"])), "warning"))
+        blocks.append(Callout(t("rewards.below_cost", floor=FLOOR, cost=fig("unit_cost", PRICE),
+                                loss=fig("loss_per_order", PRICE)), "danger"))
+    if v.f.kpis["cost"].band.p90 > float(v.m.budget):
+        blocks.append(Callout(t("rewards.over_budget", cost=fig("kpis.cost.p90", MONEY), budget=fig("budget", MONEY),
+                                fixed=fig("fixed_costs", MONEY)), "warning"))
     return blocks
 
 
 def _channels(v: View) -> list:
     names = f"key:{NS}.channels"
-    return [Para(v.t("channels.intro", warmup=v.s.warmup_days)),
+    days = v.s.duration_days
+    parts = ("channels.intro_warmup" if v.s.warmup_days else "channels.intro_no_warmup", "channels.intro_launch",
+             *(("channels.intro_mid",) if days >= 5 else ()), *(("channels.intro_last",) if days >= 3 else ()),
+             "channels.intro_links" if "external_link" in v.s.share_via else "channels.intro_cards")
+    return [Para(v.join(*parts, warmup=fig("warmup_days", "days"))),
             Table("channels", labels=(("date", v.common("table.date")), ("channel", v.common("table.channel")),
                                       ("message", v.common("table.message"))),
                   formats=(("date", "date"), ("channel", names), ("message", names)))]
@@ -144,38 +156,51 @@ def _timeline(v: View) -> list:
 
 def _forecast(v: View) -> list:
     d = v.data
-    if d["sold_out_share"] > 0:
-        sold = v.t("forecast.sold_out", share=i18n.percent(d["sold_out_share"], 0), day=d["sold_out_day"])
+    if d["sold_out_early_share"] > 0:
+        sold = v.t("forecast.sold_out_early", stock=STOCK, share=fig("sold_out_early_share", "share"),
+                   day=fig("sold_out_day", "days"), days=fig("duration_days", "days"))
+    elif d["sold_out_share"] > 0:
+        sold = v.t("forecast.sold_out_last", stock=STOCK, share=fig("sold_out_share", "share"))
     else:
-        sold = v.t("forecast.not_sold_out", share=i18n.percent(d["stock_lasts_share"], 0))
+        sold = v.t("forecast.not_sold_out", stock=STOCK)
     return [KpiGrid(()), Para(sold)]
+
+
+def _verdict(v: View) -> Callout:
+    """Why the plan asks for this many helpers: the best within budget, the consultant's override, or the
+    cheapest when none fits."""
+    dec, t = v.data["decision"], v.t
+    span = {"lo": fig("helpers_options.0"), "hi": fig("helpers_options.1"), "chosen": fig("decision.chosen_helpers")}
+    if dec["basis"] == "best_within_budget":
+        return Callout(t("decision.best", followers=fig("kpis.new_followers.p50"), **span))
+    if dec["basis"] == "none_within":
+        return Callout(t("decision.none", **span), "warning")
+    reason = fig("decision.override_reason", "text")
+    best = dec["best_within_budget"]
+    if best is None:
+        return Callout(t("decision.override_none", reason=reason, **span), "warning")
+    i = next(i for i, o in enumerate(dec["options"]) if o["helpers"] == best)
+    return Callout(t("decision.override", reason=reason, best=fig(f"decision.options.{i}.helpers"),
+                     followers=fig(f"decision.options.{i}.new_followers_p50"), **span), "warning")
 
 
 def _decision(v: View) -> list:
     """How many helpers, and which mechanic: the verdict, the trade-off and the two tables."""
-    s, d, t = v.s, v.data, v.t
-    lo, hi = s.helpers_options
-    if d["best_helpers_needed"] is None:
-        verdict = Callout(t("decision.none", lo=lo, hi=hi), "warning")
-    elif d["best_helpers_needed"] == s.helpers_needed:
-        verdict = Callout(t("decision.same", chosen=s.helpers_needed))
-    else:
-        verdict = Callout(t("decision.best", best=d["best_helpers_needed"], chosen=s.helpers_needed,
-                            followers=v.count(d["best_new_followers"])))
+    t = v.t
     followers = (("new_followers_p50", t("decision.followers_p50")), ("new_followers_p10", t("decision.followers_p10")),
                  ("new_followers_p90", t("decision.followers_p90")))
     counts = tuple((c, "count") for c in ("new_followers_p50", "new_followers_p10", "new_followers_p90", "orders_p50"))
-    return [verdict, Para(t("decision.tradeoff")),
+    return [_verdict(v), Para(t("decision.tradeoff")),
             Table("decision", t("decision.n_caption"), labels=(
                 ("helpers_needed", t("decision.helpers_needed")), ("completion_rate", t("decision.completion_rate")),
                 ("orders_p50", t("decision.orders_p50")), *followers, ("cost_p90", t("decision.cost_p90")),
                 ("cost_per_follower_p50", t("decision.cost_per_follower")),
-                ("within_budget", t("decision.within_budget"))),
+                ("within_budget", t("decision.within_budget")), ("chosen", t("decision.chosen"))),
                 formats=(("helpers_needed", "count"), ("completion_rate", "share"), *counts, ("cost_p90", "money"),
-                         ("cost_per_follower_p50", "money"), ("within_budget", "yesno"))),
+                         ("cost_per_follower_p50", "money"), ("within_budget", "yesno"), ("chosen", "yesno"))),
             Table("comparison", t("decision.compare_caption"), labels=(
                 ("mechanic", t("decision.mechanic")), *followers, ("orders_p50", t("decision.orders_p50")),
-                ("cost_p50", t("kpi.cost")), ("cost_per_follower_p50", t("decision.cost_per_follower"))),
+                ("cost_p50", t("decision.cost_p50")), ("cost_per_follower_p50", t("decision.cost_per_follower"))),
                 formats=(("mechanic", f"key:{NS}.decision"), *counts, ("cost_p50", "money"),
                          ("cost_per_follower_p50", "money")))]
 
