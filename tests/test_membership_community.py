@@ -333,8 +333,11 @@ def test_figures_hold_numbers_and_keys_and_the_words_only_name_them():
     f = figures["en"]
     assert set(f.tables["segments"]["segment"]) <= set(rfm.SEGMENT_ORDER)
     assert {"warmup", "sale", "after"} <= set(f.tables["timeline"]["stage"]) <= {"before", "warmup", "sale", "after"}
-    assert {e["action"] for e in f.timeline} <= {"", "open_groups", "warmup", "preview", "launch", "sale", "last_call",
-                                                 "settle"}
+    assert {e["action"] for e in f.timeline} <= {"", "open_groups", "warmup", "warmup_benefits", "warmup_invite",
+                                                 "preview", "launch", "sale", "sale_bestsellers", "sale_stories",
+                                                 "last_call", "settle"}
+    steps = [e["action"] for e in f.timeline if e["action"]]
+    assert not any(a == b == c for a, b, c in zip(steps, steps[1:], steps[2:], strict=False))  # a real day by day
     before = {name: table.copy() for name, table in f.tables.items()}
     words = plan_words(f, en)
     for name, table in f.tables.items():

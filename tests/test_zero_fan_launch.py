@@ -53,6 +53,11 @@ def params(s: Section, fans: int = 0, budget: int = 0, lang: str = "en") -> Play
     return PlaybookParams("zero_fan_launch", m, s)
 
 
+def text_of(html: str) -> str:
+    """What the merchant reads: the HTML's text, figures' markup left out."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 def draws(s: Section, n: int = 200) -> dict[str, np.ndarray]:
     return draw_all(generator(s.seed), s.uncertain(), n)
 
@@ -243,9 +248,11 @@ def test_same_seed_gives_identical_plans(sample_plan):
 
 def test_plan_follows_the_spine(sample_plan):
     assert list(sample_plan.sections) == ["goal", "audience", "mechanics", "rewards", "channels", "timeline",
-                                          "forecast", "decision", "kpis", "risks", "compliance", "review"]
+                                          "forecast", "decision", "kpis", "risks", "economics", "compliance",
+                                          "review"]
+    assert [s.key for s in sample_plan.ordered_sections()].index("economics") == 7  # after the forecast
     rules = next(b for b in sample_plan.sections["mechanics"].blocks if type(b).__name__ == "Rules")
-    text = " ".join(rules.items)
+    text = text_of(block_html(sample_plan, rules))
     assert "50 help points" in text and "¥100" in text and "customer service" in text  # source 000's case
     assert {"liability", "fake", "saturation"} <= set(sample_plan.tables["risks"]["risk"])  # keys; words in the view
     risks = section_html(sample_plan, sample_plan.sections["risks"])
@@ -258,7 +265,7 @@ def test_channels_put_employees_first_then_partners(sample_plan):
     partners = chan[chan["partner"].isin(["Campus student union", "Sunny car wash"])]["date"]
     assert len(partners) == 2 and staff < partners.min()
     assert (chan[chan["channel"] == "staff"]["people"] == 12).all()  # the number its message names
-    html = section_html(sample_plan, sample_plan.sections["channels"])
+    html = text_of(section_html(sample_plan, sample_plan.sections["channels"]))
     assert "Campus student union" in html and "Launch: 12 employees share the campaign daily for 3 days" in html
     assert [p["date"] for p in sample_plan.data["partners"]] == sorted(partners)
 
@@ -340,7 +347,8 @@ def explorer(**changes) -> Explorer:
 
 def shown(update) -> dict[str, float]:
     """The headline KPI cards' expected values as the merchant reads them (¥2,563 → 2563.0)."""
-    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">([^<]*)<', update.kpis_html)
+    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">(.*?)</div>', update.kpis_html)
+    cards = [(key, text_of(text)) for key, text in cards]
     return {key: float(re.sub(r"[^\d.]", "", text) or "nan") for key, text in cards}
 
 
@@ -351,8 +359,8 @@ def test_a_lower_threshold_shows_more_liability_and_publishes_the_new_threshold(
     # the model: a lower bar lets more participants qualify, so the reward costs more; reach does not move
     assert shown(low)["reward_liability"] > shown(high)["reward_liability"]
     assert shown(low)["new_fans"] == shown(high)["new_fans"]
-    assert "30 help points or more" in low.rules_html and "80 help points" not in low.rules_html
-    assert "80 help points or more" in high.rules_html
+    assert "30 help points or more" in text_of(low.rules_html) and "80 help points" not in text_of(low.rules_html)
+    assert "80 help points or more" in text_of(high.rules_html)
     assert "30" in low.chart_spec["title"]["subtitle"]
 
 
@@ -362,7 +370,7 @@ def test_more_staff_and_a_cap_move_the_panel_the_way_the_model_does():
     assert shown(many)["new_fans"] > shown(few)["new_fans"] and shown(many)["views"] > shown(few)["views"]
     capped = x.set("reward_cap", "5")  # typed in the text box
     assert capped.plan.kpis["reward_liability"].band.p90 <= 5 * 100
-    assert "first 5 people" in capped.rules_html and "first 5 people" not in many.rules_html
+    assert "first 5 people" in text_of(capped.rules_html) and "first 5 people" not in text_of(many.rules_html)
     assert shown(capped)["reward_liability"] <= shown(many)["reward_liability"]
     voting = x.set("mechanic", "voting")
     assert "votes" in voting.rules_html and "help points" not in voting.rules_html
@@ -481,19 +489,19 @@ def test_tables_keep_machine_values_and_the_view_writes_their_rows(sample_plan):
     from merchant_playbooks.plan import Table
 
     keys = {"channels": ("channel", "message"), "risks": ("risk",), "kpis": ("kpi", "kind", "how"),
-            "mechanics": ("mechanic",), "timeline": ("phase", "action"), "economics": ("item", "kind"),
+            "mechanics": ("mechanic",), "timeline": ("phase", "action"), "rewards": ("item", "kind"),
             "forecast": ("kpi", "kind"), "sensitivity": ("rate",)}
     for name, cols in keys.items():
         for col in cols:
             assert all(re.fullmatch(r"[a-z0-9_]+", v) for v in sample_plan.tables[name][col]), (name, col)
     assert sample_plan.tables["thresholds"]["chosen"].tolist().count(True) == 1
     with_rows = [b for sec in sample_plan.sections.values() for b in sec.blocks if isinstance(b, Table) and b.rows]
-    assert {b.name for b in with_rows} >= {"economics", "channels", "kpis", "risks", "mechanics", "sensitivity"}
+    assert {b.name for b in with_rows} >= {"rewards", "channels", "kpis", "risks", "mechanics", "sensitivity"}
     for b in with_rows:
         assert len(b.rows) == len(sample_plan.tables[b.name]), b.name
         assert all(len(row) == len(b.labels) for row in b.rows), b.name
-    econ = sample_plan.tables["economics"].set_index("item")
+    econ = sample_plan.tables["rewards"].set_index("item")
     assert econ.loc["liability", "p90"] == sample_plan.kpis["reward_liability"].band.p90  # one source
-    html = section_html(sample_plan, sample_plan.sections["rewards"])
+    html = text_of(section_html(sample_plan, sample_plan.sections["rewards"]))
     liability = sample_plan.kpis["reward_liability"].band
     assert f"¥{liability.p50:,.0f} (¥{liability.p10:,.0f} – ¥{liability.p90:,.0f})" in html  # range in one cell

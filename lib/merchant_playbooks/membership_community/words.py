@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n
+from ..figref import fig
 from ..figures import Figures, Words
 from ..loading import PlaybookParams
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
@@ -36,13 +37,12 @@ def plan_words(figures: Figures, params: PlaybookParams) -> Words:
 
 
 def _goal(f: Figures, s, v: Voice) -> Section:
-    k = f.kpis
     return v.section(
         "goal",
-        Para(v.t("goal.text", customers=v.count(f.data["customers"]), revenue=v.money(f.data["revenue"]),
-                 levels=len(f.model.levels), members=v.count(k["members"].band.p50),
-                 groups=v.count(k["groups"].band.p50), sales=v.money(k["sales"].band.p50),
-                 days=s.community.event_days, uplift=v.money(k["incremental_revenue"].band.p50))),
+        Para(v.t("goal.text", customers=fig("customers"), revenue=fig("revenue", "money"),
+                 levels=fig("figures.levels"), members=fig("kpis.members.p50"), groups=fig("kpis.groups.p50"),
+                 sales=fig("kpis.sales.p50", "money"), days=fig("figures.event_days", "days"),
+                 uplift=fig("kpis.incremental_revenue.p50", "money"))),
         Para(v.t("goal.why")),
         KpiGrid(f.headline))
 
@@ -51,10 +51,10 @@ def _audience(f: Figures, s, v: Voice) -> Section:
     hist, d, lang = f.model.history, f.data, v.lang
     analysis = i18n.day(d["analysis_date"], lang)
     blocks: list[object] = [
-        Para(v.t("audience.history", orders=v.count(d["orders"]), customers=v.count(d["customers"]),
+        Para(v.t("audience.history", orders=fig("orders"), customers=fig("customers"),
                  first=i18n.day(hist.first_date.date(), lang), last=i18n.day(hist.last_date.date(), lang),
-                 revenue=v.money(d["revenue"]), repeat=i18n.percent(d["figures"]["repeat_share"], 0),
-                 analysis=analysis)),
+                 revenue=fig("revenue", "money"), repeat=fig("figures.repeat_share", "share"),
+                 analysis=fig("analysis_date", "date"))),
     ]
     for reason, n in d["orders_excluded"].items():
         blocks.append(Callout(v.t(f"audience.excluded_{reason}", n=v.count(n), date=analysis), "warning"))

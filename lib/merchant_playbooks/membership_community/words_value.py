@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .. import i18n
 from ..figures import Figures
-from ..plan import Callout, KpiGrid, Para, Section, Table
+from ..figref import fig, fig_range
+from ..plan import Callout, Code, KpiGrid, Para, Section, Table
 from .rows import rows
 from .voice import NS, Voice
 
@@ -36,10 +37,10 @@ def rewards(f: Figures, s, v: Voice, tables: dict) -> Section:
                                     budget=v.money(row.benefit_budget)), "warning"))
     if f.model.clv is None:
         blocks.append(Callout(t("rewards.no_clv", why=f.data["clv_problem"]), "warning"))
-    uplift = f"{i18n.percent(s.repeat_uplift.low, 0)}–{i18n.percent(s.repeat_uplift.high, 0)}"
-    blocks.append(Para(t("rewards.roi", uplift=uplift, revenue=v.rng(econ["incremental_revenue"], v.money),
-                         profit=v.rng(econ["incremental_profit"], v.money), cost=v.money(econ["benefit_cost"].p50),
-                         roi=v.rng(econ["roi"], i18n.percent))))
+    uplift = f"{fig('figures.repeat_uplift.low', 'share')}–{fig('figures.repeat_uplift.high', 'share')}"
+    blocks.append(Para(t("rewards.roi", uplift=uplift, revenue=fig_range("kpis.incremental_revenue", "money"),
+                         profit=fig_range("figures.incremental_profit", "money"),
+                         cost=fig("kpis.benefit_cost.p50", "money"), roi=fig_range("kpis.roi", "share"))))
     if econ["roi"].p10 < 0 < econ["roi"].p90:
         blocks.append(Callout(t("rewards.roi_uncertain"), "warning"))
     elif econ["roi"].p90 < 0:
@@ -109,21 +110,23 @@ def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
         Table("funnel", t("forecast.funnel_caption"), labels=(
             ("label", t("col.step")), ("p10_text", v.common("kpi.conservative")),
             ("p50_text", v.common("kpi.expected_col")), ("p90_text", v.common("kpi.optimistic")))),
-        Para(t("forecast.offline", share=v.rng(f.kpis["offline_share"].band, i18n.percent))),
-        Para(t("forecast.case")),
     ]
+    if f.kpis["store_visits"].band.p90 > 0:  # a merchant without stores is told nothing of store sales
+        blocks.append(Para(t("forecast.offline", share=fig_range("kpis.offline_share", "share"))))
+    blocks.append(Code(t("forecast.case"), note=t("forecast.case_note"), consultant=True))
     sentence = f.data["figures"]
     if f.model.clv is not None:
         bg, gg = f.model.clv.purchases, f.model.clv.spend
         blocks.append(Para(t(
-            "forecast.clv", months=s.clv_months, purchases=i18n.number(sentence["purchases_next"]),
-            spend=v.money(sentence["spend_next"]), clv=v.money(sentence["clv"]),
-            alive=i18n.percent(sentence["p_alive_mean"], 0), r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}",
-            a=f"{bg.a:.3g}", b=f"{bg.b:.3g}", p=f"{gg.p:.3g}", q=f"{gg.q:.3g}", v=f"{gg.v:.3g}")))
+            "forecast.clv", months=fig("figures.clv_months", "days"), purchases=fig("figures.purchases_next"),
+            spend=fig("figures.spend_next", "money"), clv=fig("figures.clv", "money"),
+            alive=fig("figures.p_alive_mean", "share"))))
+        blocks.append(Code(t("forecast.clv_model", r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}", a=f"{bg.a:.3g}",
+                             b=f"{bg.b:.3g}", p=f"{gg.p:.3g}", q=f"{gg.q:.3g}", v=f"{gg.v:.3g}"),
+                           note=t("forecast.clv_model_note"), consultant=True))
     if s.camp.enabled:
-        blocks.append(Para(t("forecast.camp", joined=v.rng(sentence["camp_joined"], v.count),
-                             finishers=v.rng(f.kpis["camp_finishers"].band, v.count),
-                             buyers=v.rng(sentence["camp_buyers"], v.count))))
+        blocks.append(Para(t("forecast.camp", joined=fig_range("figures.camp_joined"),
+                             finishers=fig_range("kpis.camp_finishers"), buyers=fig_range("figures.camp_buyers"))))
     return v.section("forecast", *blocks)
 
 

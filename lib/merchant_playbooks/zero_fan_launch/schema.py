@@ -128,6 +128,14 @@ class Section(StrictModel):
         Money, Field(description="cost of one retention gift; source 004 keeps pull-new gifts within 3")
     ] = Decimal(3)
     fixed_costs: Annotated[Money, Field(description="posters, plug-in fees")] = Decimal(0)
+    fan_value: Annotated[
+        Money | None, Field(description="what one new fan is worth to you after the campaign (e.g. the margin of "
+                            "a first purchase); empty: unknown, so the P&L counts the campaign's cost only")
+    ] = None
+    mechanic_reason: Annotated[
+        Text, Field(max_length=300, description="why the plan runs `mechanic` when the decision table favours "
+                    "another one (shown in the handout)")
+    ] = ""
 
     share_via: Annotated[
         tuple[Channel, ...],
