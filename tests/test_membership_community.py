@@ -592,3 +592,61 @@ def test_a_data_warning_is_shown_on_every_plan_not_only_the_first(tmp_path):
     for _ in range(2):  # a refused file is refused every time, never served from memory
         with pytest.raises(DataFileError, match="duplicate row"):
             build_plan(params)
+
+
+# ------------------------------------------------------------------ issue 17: a plan that holds together
+
+
+def _text(plan, keys=None) -> str:
+    """The merchant's handout text of these sections (all by default), consultant asides left out."""
+    import html as html_module
+    import re
+
+    from merchant_playbooks.plan import Code
+    from merchant_playbooks.render import block_html
+
+    parts = [block_html(plan, b) for s in plan.ordered_sections() if keys is None or s.key in keys
+             for b in s.blocks if not (isinstance(b, Code) and b.consultant)]
+    return html_module.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))
+
+
+def test_pnl_is_the_campaigns_from_the_same_draws(lily_plan):
+    e = lily_plan.to_dict()["economics"]
+    d = lily_plan.model.community.draws
+    ledger = lily_plan.model  # the figures' ledger is rebuilt here from the model: the same arrays
+    from merchant_playbooks.membership_community.figures import ledger as make_ledger
+
+    a = make_ledger(load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community").section,
+                    ledger).arrays()
+    assert np.allclose(a["net"], a["revenue"] - a["discounts"] - a["cogs"] - a["rewards"] - a["fixed"])
+    assert np.allclose(a["net_sales"], d["sales"]) and np.allclose(a["rewards"], d["gift_cost"])
+    assert np.all(a["discounts"] >= 0) and np.allclose(a["cogs"], d["sales"] * (1 - 0.55))
+    assert e["result"] == "member" and e["revenue"]["p50"] >= e["net_sales"]["p50"]
+    assert e["rewards"]["p50"] == round(lily_plan.kpis["gift_cost"].band.p50, 2)
+    assert e["verdict"]["key"] == "pays_back" and "pays back" in _text(lily_plan, {"economics"})
+
+
+def test_gift_rows_add_up_to_the_gift_cost_kpi(lily_plan):
+    gifts = lily_plan.to_dict()["tables"]["gifts"]
+    assert sum(g["total"] for g in gifts) == pytest.approx(lily_plan.kpis["gift_cost"].band.p50)
+    assert len(gifts) == 3  # pull-new gift, referral reward, lottery
+
+
+def test_the_handout_has_no_other_merchants_story_and_no_model_parameters(lily_plan):
+    text = _text(lily_plan)
+    assert "reference case" not in text and "1.5 million" not in text and "(source" not in text
+    assert "α =" not in text and "Gamma" not in text  # the CLV fit is the consultant's aside
+    consultant = " ".join(b.text for s in lily_plan.ordered_sections() for b in s.blocks
+                          if type(b).__name__ == "Code" and b.consultant)
+    assert "reference case" in consultant and "α =" in consultant
+
+
+def test_a_merchant_without_stores_hears_nothing_of_store_visits():
+    params = load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community")
+    online = dataclasses.replace(params, merchant=params.merchant.model_copy(update={"stores": 0}),
+                                 section=params.section.model_copy(update={"simulations": 300, "actuals": None}))
+    plan = build_plan(online)
+    assert plan.model.band("store_visits").p90 == 0 and not {"store_visits", "offline_share"} & set(plan.kpis)
+    assert not any(step["step"].startswith("store") for step in plan.to_dict()["tables"]["funnel"])
+    text = _text(plan, {"mechanics", "channels", "timeline", "forecast", "kpis", "rewards", "goal"})
+    assert "store" not in text.lower(), [w for w in text.split(".") if "store" in w.lower()][:3]

@@ -50,13 +50,13 @@ def plan_figures(params: PlaybookParams, level_names: list[str]) -> Figures:
     """The plan's numbers for validated `params`; `level_names` name the template's levels."""
     s = params.section
     model = build_model(s, params.merchant, params.data_path(s.orders_file), level_names, s.orders_file)
-    dates = (s.plan_start, s.end_date, s.warmup_start, s.start_date, s.event_end, tuple(model.camp))
-    timeline, timeline_table = _TIMELINES.get(dates, lambda: _timeline(s, model))
+    stores = params.merchant.stores > 0  # without stores nothing is said of store visits, tills or store sales
+    dates = (s.plan_start, s.end_date, s.warmup_start, s.start_date, s.event_end, tuple(model.camp), stores)
+    timeline, timeline_table = _TIMELINES.get(dates, lambda: _timeline(s, model, stores))
     tables = {"segments": _segments(model), "tiers": model.tiers, "gifts": _gifts(s, model),
               **splits(model.history.orders)}  # stores and guides, when the history names them
     if s.community.lottery.enabled:
         tables["lottery"] = _lottery(model)
-    stores = params.merchant.stores > 0  # without stores nothing is said of store visits, tills or store sales
     tables |= {
         "channels": _FRAMES.get(("channels", s.warmup_start, s.start_date, s.event_end, s.community.warmup_days,
                                  s.community.event_days, s.community.lottery.enabled, stores),
@@ -65,14 +65,15 @@ def plan_figures(params: PlaybookParams, level_names: list[str]) -> Figures:
         "funnel": pd.DataFrame(_funnel(model, stores)),
         "winback": model.winback,
     }
-    kpis = _kpis(s, model)
+    kpis = {k: f for k, f in _kpis(s, model).items() if stores or k not in STORE_KPIS}
     tables["kpis"] = pd.DataFrame([{"key": k, "kind": kpis[k].kind, "target_value": kpis[k].band.p50,
                                     "warn_value": kpis[k].band.p10, "how": how} for k, how in TRACK
-                                   if stores or k not in STORE_KPIS])
+                                   if k in kpis])
     tables["risks"] = _FRAMES.get("risks", lambda: pd.DataFrame(
         [{"risk": k, "trigger": f"{k}_sign", "backup": f"{k}_backup"} for k in RISKS]))
     return Figures(start=s.plan_start, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
-                   headline=HEADLINE, timeline=timeline, tables=tables, data=_data(s, model), model=model,
+                   headline=HEADLINE, timeline=timeline, tables=tables, data={**_data(s, model), "stores": stores},
+                   model=model,
                    ledger=ledger(s, model))
 
 
@@ -155,7 +156,7 @@ def _channel_rows(s, stores: bool = True) -> list[dict]:
                 (s.start_date - timedelta(days=1), "groups", "preview")]
     out += [(s.start_date, "groups", "launch"), *([(s.start_date, "store", "launch_store")] if stores else [])]
     if c.lottery.enabled:
-        out.append((s.start_date, "groups", "lottery"))
+        out.append((s.start_date, "groups", "lottery" if stores else "lottery_online"))
     if c.event_days >= 4:
         out.append((s.start_date + timedelta(days=c.event_days // 2), "groups", "reminder"))
     if c.event_days >= 2:
@@ -165,7 +166,7 @@ def _channel_rows(s, stores: bool = True) -> list[dict]:
     return [{"date": d, "channel": ch, "message": msg} for d, ch, msg in out]
 
 
-def _timeline(s, model: MembershipModel) -> tuple[list[dict], pd.DataFrame]:
+def _timeline(s, model: MembershipModel, stores: bool = True) -> tuple[list[dict], pd.DataFrame]:
     """plan.json's timeline (ISO dates, keys) and the timeline table (dates, keys; "" for none)."""
     camp = {d.date: d for d in model.camp}
     timeline, table = [], []
@@ -173,6 +174,7 @@ def _timeline(s, model: MembershipModel) -> tuple[list[dict], pd.DataFrame]:
     while day <= s.end_date:
         stage = _stage(s, day)
         action = _action(s, day, stage)
+        action = action if stores or action != "launch" else "launch_online"
         cd = camp.get(day)
         table.append({"date": day, "stage": stage, "camp_day": cd.day if cd else None,
                       "phase": cd.phase if cd else "", "content": cd.content if cd else "", "action": action})

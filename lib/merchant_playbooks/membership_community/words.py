@@ -31,7 +31,7 @@ def plan_words(figures: Figures, params: PlaybookParams) -> Words:
     labels["clv_total"] = v.t("kpi.clv_total", months=s.clv_months)
     tables = {"tiers": _tiers_table(figures, v)}
     parts = [_goal(figures, s, v), _audience(figures, s, v), _mechanics(figures, s, v),
-             rewards(figures, s, v, tables), _channels(s, v), _timeline(figures, s, v, tables),
+             rewards(figures, s, v, tables), _channels(figures, s, v), _timeline(figures, s, v, tables),
              forecast(figures, s, v, tables), decision(figures, s, v), _kpis(figures, v, labels, tables), _risks(v)]
     return Words(title=v.t("title"), kpi_labels=labels, sections={p.key: p for p in parts}, tables=tables)
 
@@ -109,7 +109,7 @@ def _mechanics(f: Figures, s, v: Voice) -> Section:
     rules += [t("mechanics.rule_upgrade"), t("mechanics.rule_keep", window=s.tier_window_days)]
     group_rules = [t("mechanics.group_rule_ads"), t("mechanics.group_rule_topics"), t("mechanics.group_rule_benefits")]
     if c.lottery.enabled:
-        group_rules.append(t("mechanics.group_rule_lottery", third=v.prize(c.lottery, "third"),
+        group_rules.append(t("mechanics.group_rule_lottery" + ("" if f.data["stores"] else "_online"), third=v.prize(c.lottery, "third"),
                              first=v.prize(c.lottery, "first"), top_up=v.money(c.lottery.upgrade_price)))
     origin = "params" if s.tiers else s.tier_source
     return v.section(
@@ -127,11 +127,12 @@ def _mechanics(f: Figures, s, v: Voice) -> Section:
         Rules(t("mechanics.group_rules_title"), tuple(group_rules)))
 
 
-def _channels(s, v: Voice) -> Section:
-    t, c = v.t, s.community
+def _channels(f: Figures, s, v: Voice) -> Section:
+    t = v.t
     return v.section(
         "channels",
-        Para(t("channels.intro", warmup=c.warmup_days, days=c.event_days)),
+        Para(t("channels.intro" if f.data["stores"] else "channels.intro_online",
+               warmup=fig("figures.warmup_days", "days"), days=fig("figures.event_days", "days"))),
         Bullets((t("channels.key_benefits"), t("channels.key_scripts"), t("channels.key_attribution"),
                  t("channels.key_tools"))),
         Table("channels", labels=(("date", v.common("table.date")), ("channel", v.common("table.channel")),

@@ -85,7 +85,7 @@ def _lottery_blocks(f: Figures, v: Voice, tables: dict) -> list[object]:
     items = {r.key: r for r in rows(lottery)}
     tables["lottery"] = lottery.assign(item=[t(f"rewards.lottery_{k}") for k in lottery["key"]],
                                        text=[_lottery_value(v, r) for r in items.values()])
-    blocks: list[object] = [Para(t("rewards.lottery")),
+    blocks: list[object] = [Para(t("rewards.lottery" if f.data["stores"] else "rewards.lottery_online")),
                             Table("lottery", t("rewards.lottery_caption"),
                                   labels=(("item", t("col.item")), ("text", t("col.value"))))]
     need, low = items["for_drawn"].value, items["upgrades"].p10
@@ -111,7 +111,7 @@ def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
             ("label", t("col.step")), ("p10_text", v.common("kpi.conservative")),
             ("p50_text", v.common("kpi.expected_col")), ("p90_text", v.common("kpi.optimistic")))),
     ]
-    if f.kpis["store_visits"].band.p90 > 0:  # a merchant without stores is told nothing of store sales
+    if f.data["stores"]:  # a merchant without stores is told nothing of store sales
         blocks.append(Para(t("forecast.offline", share=fig_range("kpis.offline_share", "share"))))
     blocks.append(Code(t("forecast.case"), note=t("forecast.case_note"), consultant=True))
     sentence = f.data["figures"]

@@ -56,12 +56,17 @@ def plan_figures(params: Any) -> Figures:
                                "how": how} for k, how in TRACK]
                              + [{"kpi": "reward_liability", "kind": "money", "target": kpis["reward_liability"].band.p50,
                                  "warn": None, "how": "track_liability"}]),
-        "risks": pd.DataFrame({"risk": ["liability", "fake", "saturation", "slow_start"]
-                               + ([] if s.partners else ["no_partners"])}),
+        "risks": pd.DataFrame({"risk": risk_keys(s)}),
     }
     return Figures(start=s.start_date, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
                    headline=HEADLINE, timeline=timeline, tables=tables,
                    data=plan_data(params, model, ranges, kpis), model=model, ledger=model.ledger)
+
+
+def risk_keys(s: Section) -> list[str]:
+    """The risks that fit the campaign: saturation needs days to show, a slow start needs staff to start it."""
+    keys = ["liability", "fake"] + (["saturation"] if s.duration_days >= 5 else [])
+    return keys + (["slow_start"] if s.staff else []) + ([] if s.partners else ["no_partners"])
 
 
 def kpi_figures(ranges: dict[str, Band], per_fan: Band | None) -> dict[str, KpiFigure]:
@@ -141,7 +146,7 @@ def timeline_figures(s: Section, model: ZeroFanModel) -> tuple[list[dict], pd.Da
     Each day has its own step (`action`, a key; `partner` names the partner posting that day)."""
     by_day = {metric: [band.tolist() for band in model.daily_bands[metric]] for metric in TIMELINE_METRICS}
     posting = {s.partner_day(i): p.name for i, p in reversed(list(enumerate(s.partners)))}  # first partner wins
-    warmup = warmup_steps(s.warmup_days, bool(s.partners))
+    warmup = warmup_steps(s.warmup_days, bool(s.partners), bool(s.staff))
     shown = ("views", "participants", "new_fans", "k_factor")
     timeline, rows = [], []
     for d in range(-s.warmup_days, s.duration_days + 1):
@@ -169,17 +174,17 @@ WARMUP_MIDDLE = ("warmup_brief", "warmup_partners", "warmup_teaser")
 WARMUP_FILL = ("warmup_content", "warmup_check")  # a long warm-up alternates these, never one step three days
 
 
-def warmup_steps(days: int, partners: bool) -> list[str]:
-    """The warm-up's step for each of its `days` days, in order."""
+def warmup_steps(days: int, partners: bool, staff: bool = True) -> list[str]:
+    """The warm-up's step for each of its `days` days, in order (no staff: nobody to brief or rehearse with)."""
     if days <= 0:
         return []
     if days == 1:
-        return ["warmup_one"]
-    middle = [k for k in WARMUP_MIDDLE if partners or k != "warmup_partners"]
+        return ["warmup_one" if staff else "warmup_setup"]
+    middle = [k for k in WARMUP_MIDDLE if (partners or k != "warmup_partners") and (staff or k == "warmup_partners")]
     room = days - 2
-    middle = middle[-room:] if room < len(middle) else middle
+    middle = middle[-room:] if 0 < room < len(middle) else middle if room else []
     fill = [WARMUP_FILL[i % 2] for i in range(room - len(middle))]
-    return ["warmup_setup", *fill, *middle, "warmup_dry_run"] if room >= 0 else ["warmup_setup", "warmup_dry_run"]
+    return ["warmup_setup", *fill, *middle, "warmup_dry_run" if staff else "warmup_test"]
 
 
 RUN_STEPS = ("run_action", "run_thanks", "run_story")  # the running days rotate, so no step repeats three days
@@ -192,10 +197,10 @@ def phase_of(day: int, s: Section, posting: dict[int, str], warmup: list[str]) -
     if day > s.duration_days:
         return "award", "award_action"
     if day == 1:
-        return "launch", "launch_action"
+        return "launch", "launch_action" if s.staff else "launch_action_no_staff"
     if day in posting:
         return "partners", "partner_action"
-    if day <= min(s.staff_days, s.duration_days):
+    if s.staff and day <= min(s.staff_days, s.duration_days):
         return "staff", ("staff_action", "staff_check")[day % 2]
     if day == s.duration_days:
         return "last", "last_action"

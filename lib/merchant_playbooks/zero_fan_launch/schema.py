@@ -101,7 +101,8 @@ class Section(StrictModel):
     warmup_days: Annotated[int, Field(ge=0, le=30, description="preparation days before the start")] = 3
     mechanic: Annotated[
         Literal["friend_assistance", "voting"],
-        Field(description="what the campaign runs: friends help (points) or vote; both use the points model"),
+        Field(description="what the campaign runs: friends help (points) or vote; both use the points model; "
+              "left out: the decision's best option within budget"),
     ] = "friend_assistance"
     product: Annotated[Text, Field(min_length=1, max_length=120, description="what the reward discounts")] = (
         "Our service"

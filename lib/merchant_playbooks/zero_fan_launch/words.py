@@ -53,8 +53,9 @@ def goal_blocks(say: Say, figures: Figures, params: Any) -> list:
     """The goal in the merchant's own figures; why traffic first, for the audience it starts from."""
     m, s = params.merchant, params.section
     start = "why" if m.fans < ZERO_FANS_MAX and m.budget < ZERO_BUDGET_MAX else "why_audience"
-    why = say(f"goal.{start}", fans=fig("fans"), budget=fig("budget", "money"))
-    why += " " + say("goal.why_partners" if s.partners else "goal.why_no_partners")
+    why = " ".join((say(f"goal.{start}", fans=fig("fans"), budget=fig("budget", "money")),
+                    say("goal.why_staff" if s.staff else "goal.why_no_staff"),
+                    say("goal.why_partners" if s.partners else "goal.why_no_partners")))
     return [Para(say("goal.text", fans=fig("fans"), budget=fig("budget", "money"), days=fig("duration_days", "days"),
                      new_fans=fig_range("kpis.new_fans"), participants=fig("kpis.participants.p50"))),
             Para(why),
@@ -148,7 +149,8 @@ def channel_blocks(say: Say, figures: Figures, s: Any) -> list:
              "fans": fig(f"tables.channels.{i}.people"), "audience": fig(f"tables.channels.{i}.people")})))
         for i, (channel, partner, message, people)
         in enumerate(columns(figures.tables["channels"], "channel", "partner", "message", "people")))
-    intro = say("channels.intro_links" if links else "channels.intro", staff_days=fig("staff_days", "days"))
+    intro = say("channels.intro_no_staff" if not s.staff else "channels.intro_links" if links else "channels.intro",
+                staff_days=fig("staff_days", "days"))
     intro += " " + say("channels.then_partners" if s.partners else "channels.then_participants")
     return [Para(intro),
             Table("channels", labels=(("date", say.common("table.date")), ("channel", say.common("table.channel")),
@@ -188,7 +190,7 @@ def kpi_blocks(say: Say, figures: Figures, labels: dict[str, str]) -> list:
     rows = tuple((labels[kpi], fig(f"tables.kpis.{i}.target", kind), fig(f"tables.kpis.{i}.warn", kind),
                   say(f"kpis.{how}", p90=p90))
                  for i, (kpi, kind, how) in enumerate(columns(figures.tables["kpis"], "kpi", "kind", "how")))
-    return [Para(say("kpis.intro")),
+    return [Para(say("kpis.intro" if figures.data["duration_days"] >= 3 else "kpis.intro_short")),
             Table("kpis", labels=(("kpi", say.common("kpi.name")), ("target", say("kpis.target")),
                                   ("warn", say("kpis.warn")), ("how", say.common("kpi.how"))), rows=rows)]
 
