@@ -33,7 +33,7 @@ def economics_section(plan: Plan) -> Section:
     """The section, after `plan.data["economics"]` is set; also puts its table in `plan.tables`."""
     lang, e = plan.language, plan.data["economics"]
     plan.tables["economics"] = economics_table(e)
-    t = lambda key, **kw: i18n.t(f"common.economics.{key}", lang, **kw)  # noqa: E731
+    t = lambda key, **kw: i18n.t(f"common.economics.{key}", lang, **kw)
     result = i18n.t(f"common.economics.result.{e['result']}", lang)
     verdict = e["verdict"]["key"]
     shown = verdict

@@ -275,7 +275,8 @@ def _sentence_figures(s, model: MembershipModel) -> dict:
                  "levels": len(model.levels), "event_days": s.community.event_days,
                  "warmup_days": s.community.warmup_days, "clv_months": s.clv_months,
                  "repeat_uplift": {"low": s.repeat_uplift.low, "high": s.repeat_uplift.high},
-                 "incremental_profit": model.economics["incremental_profit"]}
+                 "incremental_profit": model.economics["incremental_profit"],
+                 "winback_count": len(model.winback), "winback_p_alive": s.winback_p_alive}
     if s.camp.enabled:
         out |= {key: model.band(key) for key in ("camp_joined", "camp_buyers")}
     if model.clv is not None:

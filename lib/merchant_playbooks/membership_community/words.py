@@ -16,7 +16,9 @@ from ..figref import fig
 from ..figures import Figures, Words
 from ..loading import PlaybookParams
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
+from ..rules import alternatives
 from .attribution import SPLITS
+from .compliance import uses
 from .rows import Memo, fresh
 from .voice import NS, Voice, level_names
 from .words_value import decision, forecast, rewards
@@ -96,21 +98,33 @@ def _tiers_table(f: Figures, v: Voice) -> pd.DataFrame:
                         flag_text=[v.t(f"rewards.flag_{flag}") for flag in tiers["flag"].tolist()])
 
 
+def _gift_names(s) -> dict[str, str]:
+    referral = next((g.item for g in s.community.gifts if g.kind == "referral"), "")
+    return {"referral": referral}
+
+
 def _mechanics(f: Figures, s, v: Voice) -> Section:
     t, c, tiers = v.t, s.community, f.tables["tiers"]
-    nudges = [t("mechanics.nudge", n=v.count(n), tier=tier, next=nxt, gap=v.money(gap))
-              for tier, nxt, n, gap in zip(tiers["tier"], tiers["next_tier"], tiers["near_next"].tolist(),
-                                           tiers["near_next_gap"].tolist(), strict=True) if n]
+    row = "tables.tiers.{}.{}".format
+    nudges = [t("mechanics.nudge", n=fig(row(i, "near_next")), tier=tier, next=nxt,
+                gap=fig(row(i, "near_next_gap"), "money"))
+              for i, (tier, nxt, n) in enumerate(zip(tiers["tier"], tiers["next_tier"], tiers["near_next"].tolist(),
+                                                     strict=True)) if n]
     rules = [t("mechanics.rule_points", window=s.tier_window_days)]
-    for lv, discount in zip(f.model.levels, tiers["discount"].tolist(), strict=True):
+    for i, (lv, discount) in enumerate(zip(f.model.levels, tiers["discount"].tolist(), strict=True)):
         perks = f"; {lv.perks}" if lv.perks else ""
-        rules.append(t("mechanics.rule_level", tier=lv.name, spend=v.money(lv.min_spend), price=_price(v, discount))
+        price = (t("mechanics.price_off", off=fig(row(i, "discount"), "share")) if discount > 0
+                 else t("mechanics.price_full"))
+        rules.append(t("mechanics.rule_level", tier=lv.name, spend=fig(row(i, "min_spend"), "money"), price=price)
                      + perks)
     rules += [t("mechanics.rule_upgrade"), t("mechanics.rule_keep", window=s.tier_window_days)]
     group_rules = [t("mechanics.group_rule_ads"), t("mechanics.group_rule_topics"), t("mechanics.group_rule_benefits")]
     if c.lottery.enabled:
         group_rules.append(t("mechanics.group_rule_lottery" + ("" if f.data["stores"] else "_online"), third=v.prize(c.lottery, "third"),
                              first=v.prize(c.lottery, "first"), top_up=v.money(c.lottery.upgrade_price)))
+    # the compliant form of each use the rules table restricts, published with the group rules
+    group_rules += [t(f"mechanics.rule_alt_{key}", **_gift_names(s)) for key in alternatives(uses(s, f))
+                    if i18n.has(f"{NS}.mechanics.rule_alt_{key}", v.lang)]
     origin = "params" if s.tiers else s.tier_source
     return v.section(
         "mechanics",

@@ -6,8 +6,8 @@ Like `words.py`, it formats the figures and never works one out.
 from __future__ import annotations
 
 from .. import i18n
-from ..figures import Figures
 from ..figref import fig, fig_range
+from ..figures import Figures
 from ..plan import Callout, Code, KpiGrid, Para, Section, Table
 from .rows import rows
 from .voice import NS, Voice
@@ -28,13 +28,14 @@ def rewards(f: Figures, s, v: Voice, tables: dict) -> Section:
                      ("benefit_cost", "money"), ("benefit_cost_per_member", "money"), ("benefit_budget", "money"),
                      ("worth", "money"))),
     ]
-    for row in rows(f.tables["tiers"]):
+    for i, row in enumerate(rows(f.tables["tiers"])):
+        cell = lambda col, i=i: fig(f"tables.tiers.{i}.{col}", "money")  # noqa: E731
         if row.flag == "over_worth":
-            blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=v.money(row.benefit_cost),
-                                    worth=v.money(row.worth)), "danger"))
+            blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=cell("benefit_cost"),
+                                    worth=cell("worth")), "danger"))
         elif row.flag == "over_budget":
-            blocks.append(Callout(t("rewards.over_budget", tier=row.tier, cost=v.money(row.benefit_cost),
-                                    budget=v.money(row.benefit_budget)), "warning"))
+            blocks.append(Callout(t("rewards.over_budget", tier=row.tier, cost=cell("benefit_cost"),
+                                    budget=cell("benefit_budget")), "warning"))
     if f.model.clv is None:
         blocks.append(Callout(t("rewards.no_clv", why=f.data["clv_problem"]), "warning"))
     uplift = f"{fig('figures.repeat_uplift.low', 'share')}–{fig('figures.repeat_uplift.high', 'share')}"
@@ -99,22 +100,17 @@ def _lottery_blocks(f: Figures, v: Voice, tables: dict) -> list[object]:
 def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
     """The community funnel (`tables` gets it with its words), the offline share, CLV and the camp."""
     t = v.t
-    funnel = f.tables["funnel"]
-    money_rows = (funnel["kind"] == "money").tolist()
-    text = {q: [v.money(x) if m else v.count(x) for m, x in zip(money_rows, funnel[q].tolist(), strict=True)]
-            for q in ("p10", "p50", "p90")}  # one column mixes people and money: shown as text, kept as numbers
-    tables["funnel"] = funnel.assign(label=[t(f"funnel.{k}") for k in funnel["step"]], p10_text=text["p10"],
-                                     p50_text=text["p50"], p90_text=text["p90"])
     blocks: list[object] = [
         KpiGrid(()),
         Table("funnel", t("forecast.funnel_caption"), labels=(
-            ("label", t("col.step")), ("p10_text", v.common("kpi.conservative")),
-            ("p50_text", v.common("kpi.expected_col")), ("p90_text", v.common("kpi.optimistic")))),
+            ("step", t("col.step")), ("p10", v.common("kpi.conservative")),
+            ("p50", v.common("kpi.expected_col")), ("p90", v.common("kpi.optimistic"))),
+            formats=(("step", f"key:{NS}.funnel"), ("p10", "row_kind"), ("p50", "row_kind"),
+                     ("p90", "row_kind"))),  # each row's numbers read as its kind: people or money
     ]
     if f.data["stores"]:  # a merchant without stores is told nothing of store sales
         blocks.append(Para(t("forecast.offline", share=fig_range("kpis.offline_share", "share"))))
     blocks.append(Code(t("forecast.case"), note=t("forecast.case_note"), consultant=True))
-    sentence = f.data["figures"]
     if f.model.clv is not None:
         bg, gg = f.model.clv.purchases, f.model.clv.spend
         blocks.append(Para(t(
@@ -143,7 +139,7 @@ def decision(f: Figures, s, v: Voice) -> Section:
                  ("benefit_cost", "money")))]
     n = len(f.tables["winback"])
     if n:
-        blocks += [Para(t("decision.winback", n=n, p=i18n.percent(s.winback_p_alive, 0))),
+        blocks += [Para(t("decision.winback", n=fig("figures.winback_count"), p=fig("figures.winback_p_alive", "share"))),
                    Table("winback", t("decision.winback_caption"), labels=(
                        ("customer_id", t("col.customer")), ("segment", t("col.segment")),
                        ("last_order", t("col.last_order")), ("orders", t("col.orders")), ("spend", t("col.spend")),

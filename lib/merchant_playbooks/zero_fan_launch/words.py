@@ -10,7 +10,6 @@ the `Table` block (`rows`). The decision section is in `decision_words.py`.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .. import i18n
@@ -18,7 +17,7 @@ from ..diagnosis import ZERO_BUDGET_MAX, ZERO_FANS_MAX
 from ..figref import fig, fig_range
 from ..figures import Figures, Words
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
-from ..rules import check_uses, load_rules
+from ..rules import alternatives
 from .compliance import uses
 from .decision_words import decision_blocks
 from .text import Say, columns
@@ -79,15 +78,6 @@ def audience_blocks(say: Say, figures: Figures, params: Any) -> list:
     return [Bullets(tuple(audience))]
 
 
-def rule_alternatives(s: Any, figures: Figures) -> list[str]:
-    """The compliant way of each use the rules table restricts (its `alternative`), as the plan publishes it;
-    none whose use the params force into a forbidden form (that one is warned about instead)."""
-    found = check_uses(uses(s, figures), load_rules())
-    forbidden = {f.advice for f in found if f.status == "forbidden"}
-    return list(dict.fromkeys(f.advice.split(".", 1)[1] for f in found
-                              if f.status != "forbidden" and f.advice not in forbidden))
-
-
 def mechanics_blocks(say: Say, figures: Figures, s: Any, points: str) -> list:
     """How the campaign works and the rules the merchant publishes (in the form the platform rules allow)."""
     mechanic = figures.data["mechanic"]
@@ -105,7 +95,7 @@ def mechanics_blocks(say: Say, figures: Figures, s: Any, points: str) -> list:
                     ranks=fig(f"tables.ranking_prizes.{i}.ranks", "text"))
         rules.append(say("mechanics.rule_rank", ranks=ranks, prize=prize.prize, points=points))
     rules += [say("mechanics.rule_gift", gift=s.retention_gift), say("mechanics.rule_fair", points=points)]
-    rules += [say(f"mechanics.rule_alt_{key}", points=points) for key in rule_alternatives(s, figures)
+    rules += [say(f"mechanics.rule_alt_{key}", points=points) for key in alternatives(uses(s, figures))
               if i18n.has(f"{NS}.mechanics.rule_alt_{key}", say.lang)]
     rules.append(say("mechanics.rule_award", day=fig("award_date", "date")))
     return [Para(say(f"mechanics.how_{mechanic}", threshold=threshold, reward=reward)),
