@@ -650,3 +650,24 @@ def test_a_merchant_without_stores_hears_nothing_of_store_visits():
     assert not any(step["step"].startswith("store") for step in plan.to_dict()["tables"]["funnel"])
     text = _text(plan, {"mechanics", "channels", "timeline", "forecast", "kpis", "rewards", "goal"})
     assert "store" not in text.lower(), [w for w in text.split(".") if "store" in w.lower()][:3]
+
+
+def test_every_marked_figure_is_plan_json_and_shows_one_value(lily_plan):
+    import re
+
+    from merchant_playbooks.figref import lookup
+    from merchant_playbooks.render import cover_html, section_html
+
+    doc = lily_plan.to_dict()
+    html = cover_html(lily_plan) + "".join(section_html(lily_plan, s) for s in lily_plan.ordered_sections())
+    seen: dict[str, set[str]] = {}
+    for value, key, shown in re.findall(r'<data value="([^"]*)" data-key="([^"]+)">([^<]*)</data>', html):
+        seen.setdefault(key, set()).add(shown)
+        expected = lookup(doc, key)
+        if expected is None:
+            assert value in ("", "None") and shown == "—", key
+        else:
+            assert value == (expected if isinstance(expected, str) else repr(expected)), key
+    assert {k for k, shown in seen.items() if len(shown) > 1} == set()
+    assert {"kpis.sales.p50", "customers", "economics.net.p50", "tables.kpis.0.target_value",
+            "tables.funnel.0.p50", "figures.incremental_profit.p50"} <= set(seen)

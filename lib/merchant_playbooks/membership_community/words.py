@@ -115,7 +115,7 @@ def _mechanics(f: Figures, s, v: Voice) -> Section:
         perks = f"; {lv.perks}" if lv.perks else ""
         price = (t("mechanics.price_off", off=fig(row(i, "discount"), "share")) if discount > 0
                  else t("mechanics.price_full"))
-        rules.append(t("mechanics.rule_level", tier=lv.name, spend=fig(row(i, "min_spend"), "money"), price=price)
+        rules.append(t("mechanics.rule_level", tier=lv.name, spend=fig(row(i, "min_spend"), "money_exact"), price=price)
                      + perks)
     rules += [t("mechanics.rule_upgrade"), t("mechanics.rule_keep", window=s.tier_window_days)]
     group_rules = [t("mechanics.group_rule_ads"), t("mechanics.group_rule_topics"), t("mechanics.group_rule_benefits")]
@@ -181,24 +181,13 @@ def _timeline_table(rows: pd.DataFrame, v: Voice) -> pd.DataFrame:
         "action": [t(f"timeline.{k}") if k else "" for k in rows["action"].tolist()]})
 
 
-def _kpi_value(v: Voice, kind: str, value: float) -> str:
-    if kind == "money":
-        return v.money(value)
-    if kind == "share":
-        return i18n.percent(value, 0)
-    return v.count(value)
-
-
 def _kpis(f: Figures, v: Voice, labels: dict[str, str], tables: dict) -> Section:
     track = f.tables["kpis"]
-    kinds = track["kind"].tolist()
-    tables["kpis"] = track.assign(
-        kpi=[labels[k] for k in track["key"]],
-        target=[_kpi_value(v, k, x) for k, x in zip(kinds, track["target_value"].tolist(), strict=True)],
-        warn=[_kpi_value(v, k, x) for k, x in zip(kinds, track["warn_value"].tolist(), strict=True)])
+    tables["kpis"] = track.assign(kpi=[labels[k] for k in track["key"]])  # the numbers stay the figures'
     return v.section("kpis", Table("kpis", labels=(
-        ("kpi", v.common("kpi.name")), ("target", v.t("kpis.target")), ("warn", v.t("kpis.warn")),
-        ("how", v.common("kpi.how"))), formats=(("how", f"key:{NS}.kpis"),)))
+        ("kpi", v.common("kpi.name")), ("target_value", v.t("kpis.target")), ("warn_value", v.t("kpis.warn")),
+        ("how", v.common("kpi.how"))), formats=(("target_value", "row_kind"), ("warn_value", "row_kind"),
+                                                ("how", f"key:{NS}.kpis"))))
 
 
 def _risks(v: Voice) -> Section:

@@ -29,7 +29,7 @@ def rewards(f: Figures, s, v: Voice, tables: dict) -> Section:
                      ("worth", "money"))),
     ]
     for i, row in enumerate(rows(f.tables["tiers"])):
-        cell = lambda col, i=i: fig(f"tables.tiers.{i}.{col}", "money")  # noqa: E731
+        cell = lambda col, i=i: fig(f"tables.tiers.{i}.{col}", "money")
         if row.flag == "over_worth":
             blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=cell("benefit_cost"),
                                     worth=cell("worth")), "danger"))
