@@ -333,13 +333,16 @@ def test_figures_hold_numbers_and_keys_and_the_words_only_name_them():
     f = figures["en"]
     assert set(f.tables["segments"]["segment"]) <= set(rfm.SEGMENT_ORDER)
     assert {"warmup", "sale", "after"} <= set(f.tables["timeline"]["stage"]) <= {"before", "warmup", "sale", "after"}
-    assert {e["action"] for e in f.timeline} <= {"", "open_groups", "warmup", "preview", "launch", "sale", "last_call",
-                                                 "settle"}
+    assert {e["action"] for e in f.timeline} <= {"", "open_groups", "warmup", "warmup_benefits", "warmup_invite",
+                                                 "preview", "launch", "sale", "sale_bestsellers", "sale_stories",
+                                                 "last_call", "settle"}
+    steps = [e["action"] for e in f.timeline if e["action"]]
+    assert not any(a == b == c for a, b, c in zip(steps, steps[1:], steps[2:], strict=False))  # a real day by day
     before = {name: table.copy() for name, table in f.tables.items()}
     words = plan_words(f, en)
     for name, table in f.tables.items():
         pd.testing.assert_frame_equal(table, before[name], obj=name)
-    assert words.tables["funnel"]["p50_text"].tolist()[-1] == i18n.money(f.kpis["sales"].band.p50, "CNY", "en")
+    assert "funnel" not in words.tables  # the funnel's numbers are shown in each row's kind, from the figures
     assert words.kpi_labels["clv_total"] == i18n.t("membership_community.kpi.clv_total", "en", months=section.clv_months)
 
 
@@ -589,3 +592,82 @@ def test_a_data_warning_is_shown_on_every_plan_not_only_the_first(tmp_path):
     for _ in range(2):  # a refused file is refused every time, never served from memory
         with pytest.raises(DataFileError, match="duplicate row"):
             build_plan(params)
+
+
+# ------------------------------------------------------------------ issue 17: a plan that holds together
+
+
+def _text(plan, keys=None) -> str:
+    """The merchant's handout text of these sections (all by default), consultant asides left out."""
+    import html as html_module
+    import re
+
+    from merchant_playbooks.plan import Code
+    from merchant_playbooks.render import block_html
+
+    parts = [block_html(plan, b) for s in plan.ordered_sections() if keys is None or s.key in keys
+             for b in s.blocks if not (isinstance(b, Code) and b.consultant)]
+    return html_module.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))
+
+
+def test_pnl_is_the_campaigns_from_the_same_draws(lily_plan):
+    e = lily_plan.to_dict()["economics"]
+    d = lily_plan.model.community.draws
+    ledger = lily_plan.model  # the figures' ledger is rebuilt here from the model: the same arrays
+    from merchant_playbooks.membership_community.figures import ledger as make_ledger
+
+    a = make_ledger(load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community").section,
+                    ledger).arrays()
+    assert np.allclose(a["net"], a["revenue"] - a["discounts"] - a["cogs"] - a["rewards"] - a["fixed"])
+    assert np.allclose(a["net_sales"], d["sales"]) and np.allclose(a["rewards"], d["gift_cost"])
+    assert np.all(a["discounts"] >= 0) and np.allclose(a["cogs"], d["sales"] * (1 - 0.55))
+    assert e["result"] == "member" and e["revenue"]["p50"] >= e["net_sales"]["p50"]
+    assert e["rewards"]["p50"] == round(lily_plan.kpis["gift_cost"].band.p50, 2)
+    assert e["verdict"]["key"] == "pays_back" and "pays back" in _text(lily_plan, {"economics"})
+
+
+def test_gift_rows_add_up_to_the_gift_cost_kpi(lily_plan):
+    gifts = lily_plan.to_dict()["tables"]["gifts"]
+    assert sum(g["total"] for g in gifts) == pytest.approx(lily_plan.kpis["gift_cost"].band.p50)
+    assert len(gifts) == 3  # pull-new gift, referral reward, lottery
+
+
+def test_the_handout_has_no_other_merchants_story_and_no_model_parameters(lily_plan):
+    text = _text(lily_plan)
+    assert "reference case" not in text and "1.5 million" not in text and "(source" not in text
+    assert "α =" not in text and "Gamma" not in text  # the CLV fit is the consultant's aside
+    consultant = " ".join(b.text for s in lily_plan.ordered_sections() for b in s.blocks
+                          if type(b).__name__ == "Code" and b.consultant)
+    assert "reference case" in consultant and "α =" in consultant
+
+
+def test_a_merchant_without_stores_hears_nothing_of_store_visits():
+    params = load_params(PARAMS / "lily-shoes.yaml").for_playbook("membership_community")
+    online = dataclasses.replace(params, merchant=params.merchant.model_copy(update={"stores": 0}),
+                                 section=params.section.model_copy(update={"simulations": 300, "actuals": None}))
+    plan = build_plan(online)
+    assert plan.model.band("store_visits").p90 == 0 and not {"store_visits", "offline_share"} & set(plan.kpis)
+    assert not any(step["step"].startswith("store") for step in plan.to_dict()["tables"]["funnel"])
+    text = _text(plan, {"mechanics", "channels", "timeline", "forecast", "kpis", "rewards", "goal"})
+    assert "store" not in text.lower(), [w for w in text.split(".") if "store" in w.lower()][:3]
+
+
+def test_every_marked_figure_is_plan_json_and_shows_one_value(lily_plan):
+    import re
+
+    from merchant_playbooks.figref import lookup
+    from merchant_playbooks.render import cover_html, section_html
+
+    doc = lily_plan.to_dict()
+    html = cover_html(lily_plan) + "".join(section_html(lily_plan, s) for s in lily_plan.ordered_sections())
+    seen: dict[str, set[str]] = {}
+    for value, key, shown in re.findall(r'<data value="([^"]*)" data-key="([^"]+)">([^<]*)</data>', html):
+        seen.setdefault(key, set()).add(shown)
+        expected = lookup(doc, key)
+        if expected is None:
+            assert value in ("", "None") and shown == "—", key
+        else:
+            assert value == (expected if isinstance(expected, str) else repr(expected)), key
+    assert {k for k, shown in seen.items() if len(shown) > 1} == set()
+    assert {"kpis.sales.p50", "customers", "economics.net.p50", "tables.kpis.0.target_value",
+            "tables.funnel.0.p50", "figures.incremental_profit.p50"} <= set(seen)

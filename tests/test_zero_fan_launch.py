@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html as html_module
 import itertools
 import json
 import math
@@ -51,6 +52,11 @@ def section(**kw) -> Section:
 def params(s: Section, fans: int = 0, budget: int = 0, lang: str = "en") -> PlaybookParams:
     m = MerchantSection(name="Easy Road <Driving> School", language=lang, fans=fans, budget=Decimal(budget))
     return PlaybookParams("zero_fan_launch", m, s)
+
+
+def text_of(html: str) -> str:
+    """What the merchant reads: the HTML's text, figures' markup left out."""
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def draws(s: Section, n: int = 200) -> dict[str, np.ndarray]:
@@ -243,9 +249,11 @@ def test_same_seed_gives_identical_plans(sample_plan):
 
 def test_plan_follows_the_spine(sample_plan):
     assert list(sample_plan.sections) == ["goal", "audience", "mechanics", "rewards", "channels", "timeline",
-                                          "forecast", "decision", "kpis", "risks", "compliance", "review"]
+                                          "forecast", "decision", "kpis", "risks", "economics", "compliance",
+                                          "review"]
+    assert [s.key for s in sample_plan.ordered_sections()].index("economics") == 7  # after the forecast
     rules = next(b for b in sample_plan.sections["mechanics"].blocks if type(b).__name__ == "Rules")
-    text = " ".join(rules.items)
+    text = text_of(block_html(sample_plan, rules))
     assert "50 help points" in text and "¥100" in text and "customer service" in text  # source 000's case
     assert {"liability", "fake", "saturation"} <= set(sample_plan.tables["risks"]["risk"])  # keys; words in the view
     risks = section_html(sample_plan, sample_plan.sections["risks"])
@@ -258,7 +266,7 @@ def test_channels_put_employees_first_then_partners(sample_plan):
     partners = chan[chan["partner"].isin(["Campus student union", "Sunny car wash"])]["date"]
     assert len(partners) == 2 and staff < partners.min()
     assert (chan[chan["channel"] == "staff"]["people"] == 12).all()  # the number its message names
-    html = section_html(sample_plan, sample_plan.sections["channels"])
+    html = text_of(section_html(sample_plan, sample_plan.sections["channels"]))
     assert "Campus student union" in html and "Launch: 12 employees share the campaign daily for 3 days" in html
     assert [p["date"] for p in sample_plan.data["partners"]] == sorted(partners)
 
@@ -340,7 +348,8 @@ def explorer(**changes) -> Explorer:
 
 def shown(update) -> dict[str, float]:
     """The headline KPI cards' expected values as the merchant reads them (¥2,563 → 2563.0)."""
-    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">(?:<data [^>]*>)?([^<]*)<', update.kpis_html)
+    cards = re.findall(r'data-kpi="(\w+)">.*?class="mp-kpi-p50">(.*?)</div>', update.kpis_html)
+    cards = [(key, text_of(text)) for key, text in cards]
     return {key: float(re.sub(r"[^\d.]", "", text) or "nan") for key, text in cards}
 
 
@@ -351,8 +360,8 @@ def test_a_lower_threshold_shows_more_liability_and_publishes_the_new_threshold(
     # the model: a lower bar lets more participants qualify, so the reward costs more; reach does not move
     assert shown(low)["reward_liability"] > shown(high)["reward_liability"]
     assert shown(low)["new_fans"] == shown(high)["new_fans"]
-    assert "30 help points or more" in low.rules_html and "80 help points" not in low.rules_html
-    assert "80 help points or more" in high.rules_html
+    assert "30 help points or more" in text_of(low.rules_html) and "80 help points" not in text_of(low.rules_html)
+    assert "80 help points or more" in text_of(high.rules_html)
     assert "30" in low.chart_spec["title"]["subtitle"]
 
 
@@ -362,7 +371,7 @@ def test_more_staff_and_a_cap_move_the_panel_the_way_the_model_does():
     assert shown(many)["new_fans"] > shown(few)["new_fans"] and shown(many)["views"] > shown(few)["views"]
     capped = x.set("reward_cap", "5")  # typed in the text box
     assert capped.plan.kpis["reward_liability"].band.p90 <= 5 * 100
-    assert "first 5 people" in capped.rules_html and "first 5 people" not in many.rules_html
+    assert "first 5 people" in text_of(capped.rules_html) and "first 5 people" not in text_of(many.rules_html)
     assert shown(capped)["reward_liability"] <= shown(many)["reward_liability"]
     voting = x.set("mechanic", "voting")
     assert "votes" in voting.rules_html and "help points" not in voting.rules_html
@@ -481,19 +490,125 @@ def test_tables_keep_machine_values_and_the_view_writes_their_rows(sample_plan):
     from merchant_playbooks.plan import Table
 
     keys = {"channels": ("channel", "message"), "risks": ("risk",), "kpis": ("kpi", "kind", "how"),
-            "mechanics": ("mechanic",), "timeline": ("phase", "action"), "economics": ("item", "kind"),
+            "mechanics": ("mechanic",), "timeline": ("phase", "action"), "rewards": ("item", "kind"),
             "forecast": ("kpi", "kind"), "sensitivity": ("rate",)}
     for name, cols in keys.items():
         for col in cols:
             assert all(re.fullmatch(r"[a-z0-9_]+", v) for v in sample_plan.tables[name][col]), (name, col)
     assert sample_plan.tables["thresholds"]["chosen"].tolist().count(True) == 1
     with_rows = [b for sec in sample_plan.sections.values() for b in sec.blocks if isinstance(b, Table) and b.rows]
-    assert {b.name for b in with_rows} >= {"economics", "channels", "kpis", "risks", "mechanics", "sensitivity"}
+    assert {b.name for b in with_rows} >= {"rewards", "channels", "kpis", "risks", "mechanics", "sensitivity"}
     for b in with_rows:
         assert len(b.rows) == len(sample_plan.tables[b.name]), b.name
         assert all(len(row) == len(b.labels) for row in b.rows), b.name
-    econ = sample_plan.tables["economics"].set_index("item")
+    econ = sample_plan.tables["rewards"].set_index("item")
     assert econ.loc["liability", "p90"] == sample_plan.kpis["reward_liability"].band.p90  # one source
-    html = section_html(sample_plan, sample_plan.sections["rewards"])
+    html = text_of(section_html(sample_plan, sample_plan.sections["rewards"]))
     liability = sample_plan.kpis["reward_liability"].band
     assert f"¥{liability.p50:,.0f} (¥{liability.p10:,.0f} – ¥{liability.p90:,.0f})" in html  # range in one cell
+
+
+# ------------------------------------------------------------------ issue 17: a plan that holds together
+
+
+def whole_html(plan) -> str:
+    return cover_html(plan) + "".join(section_html(plan, sec) for sec in plan.ordered_sections())
+
+
+def test_decision_has_one_chosen_option_within_budget_or_a_reason(sample_plan):
+    d = sample_plan.to_dict()["decision"]
+    assert [o["chosen"] for o in d["options"]].count(True) == 1
+    chosen = next(o for o in d["options"] if o["chosen"])
+    assert chosen["mechanic"] == d["chosen"] == sample_plan.data["mechanic"] and chosen["runnable"]
+    # the driving school has no budget: its prizes and gifts do not fit, and the plan says so
+    assert chosen["within_budget"] is False and d["override_reason"] == "none_within_budget"
+    assert "No option fits the budget" in text_of(section_html(sample_plan, sample_plan.sections["decision"]))
+    # with money for the prizes the best option within budget runs, no override
+    rich = build_plan(params(section(), budget=10_000)).to_dict()["decision"]
+    best = next(o for o in rich["options"] if o["chosen"])
+    assert best["within_budget"] and rich["override_reason"] is None and best["mechanic"] == rich["best_within_budget"]
+    assert best["score"] == max(o["score"] for o in rich["options"] if o["runnable"])
+
+
+def test_a_mechanic_set_against_the_decision_carries_the_consultants_reason():
+    plan = build_plan(params(section(mechanic="voting", mechanic_reason="The merchant's club votes every year"),
+                             budget=10_000))
+    d = plan.to_dict()["decision"]
+    assert d["chosen"] == "voting" and d["override"] == "params"
+    assert d["override_reason"] == "The merchant's club votes every year"
+    html = text_of(section_html(plan, plan.sections["decision"]))
+    assert "because the params set it" in html and "The merchant's club votes every year" in html
+    assert "votes" in text_of(section_html(plan, plan.sections["mechanics"]))  # the plan runs what it chose
+
+
+def test_cost_kpis_are_the_ledgers_and_the_pnl_identities_hold(sample_plan):
+    e = sample_plan.to_dict()["economics"]
+    a = sample_plan.model.ledger.arrays()
+    assert np.allclose(a["net"], a["revenue"] - a["discounts"] - a["cogs"] - a["rewards"] - a["fixed"])
+    assert np.allclose(a["cash_out"], sample_plan.model.costs["liability"] + sample_plan.model.costs["ranking"]
+                       + sample_plan.model.costs["retention"] + sample_plan.model.costs["fixed"])
+    per_fan, total = sample_plan.kpis["cost_per_fan"].band, sample_plan.kpis["total_cost"].band
+    for p in ("p10", "p50", "p90"):
+        assert round(getattr(per_fan, p), 2) == e["cost_per_result"][p]
+        assert round(getattr(total, p), 2) == e["cash_out"][p]
+    assert e["result"] == "new_follower" and e["revenue"]["p90"] == 0  # the campaign itself sells nothing
+    html = text_of(section_html(sample_plan, sample_plan.sections["economics"]))
+    assert "sells nothing itself" in html and "—" not in html.split("does not pay back")[-1]
+
+
+def test_a_fans_value_makes_the_verdict_pay_back_later():
+    plan = build_plan(params(section(fan_value=50)))
+    assert plan.to_dict()["economics"]["verdict"]["key"] == "pays_back_later"
+
+
+def test_points_brackets_add_up_to_the_kpis(sample_plan):
+    b = sample_plan.tables["points_brackets"]
+    assert b.loc[b["qualifies"], "share"].sum() == pytest.approx(sample_plan.kpis["threshold_share"].band.p50)
+    assert b["share"].sum() == pytest.approx(1.0)
+    assert b["participants"].sum() == pytest.approx(sample_plan.kpis["participants"].band.p50)
+
+
+@pytest.mark.parametrize("warmup,staff,duration,partners", [(0, 12, 1, 0), (1, 0, 3, 0), (3, 12, 14, 2),
+                                                            (7, 12, 30, 5), (20, 0, 60, 1)])
+def test_the_timeline_never_has_one_step_three_days_running(warmup, staff, duration, partners):
+    s = section(warmup_days=warmup, staff=staff, duration_days=duration, staff_days=min(3, duration),
+                partners=tuple({"name": f"P{i}", "audience": 500} for i in range(partners)))
+    plan = build_plan(params(s))
+    steps = [(e["action"], e.get("partner")) for e in plan.timeline]
+    assert len(steps) == warmup + duration + 1
+    assert not any(steps[i] == steps[i + 1] == steps[i + 2] for i in range(len(steps) - 2)), steps
+    text = text_of(whole_html(plan))
+    if not staff:
+        assert "staff share first" not in text.lower() and "Staff push" not in text
+    if duration < 5:
+        assert "three days in a row" not in text
+    if duration < 3:
+        assert "on day 2" not in text and "two days running" not in text
+
+
+def test_the_handout_tells_this_merchants_story_and_shares_the_compliant_way(sample_plan):
+    text = text_of(whole_html(sample_plan))
+    assert "our source" not in text and "(source" not in text and "320,000" not in text  # no other merchant's story
+    assert "Moments" not in text.split("Platform rules")[0]  # staff share in-app cards, not links
+    assert "own share card" in text  # the rules table's alternative, published as a rule
+    links = build_plan(params(section(share_via=("mini_program", "external_link"))))
+    rules = text_of(section_html(links, links.sections["mechanics"]))
+    assert "own share card" not in rules  # a forbidden use set in params is warned about, never papered over
+    assert "Moments" in text_of(section_html(links, links.sections["channels"]))
+
+
+def test_every_marked_figure_is_plan_json_and_shows_one_value(sample_plan):
+    from merchant_playbooks.figref import lookup
+
+    doc = sample_plan.to_dict()
+    seen: dict[str, set[str]] = {}
+    for value, key, shown in re.findall(r'<data value="([^"]*)" data-key="([^"]+)">([^<]*)</data>',
+                                        whole_html(sample_plan)):
+        seen.setdefault(key, set()).add(shown)
+        expected = lookup(doc, key)
+        if expected is None:  # null in plan.json (a table's empty cell), shown "—"
+            assert value in ("", "None") and shown == "—", key
+        else:
+            assert value == (expected if isinstance(expected, str) else repr(expected)), key
+    assert {k for k, shown in seen.items() if len(shown) > 1} == set()
+    assert {"kpis.new_fans.p50", "decision.best_score", "economics.net.p50", "tables.rewards.4.p50"} <= set(seen)

@@ -33,16 +33,19 @@ def economics_section(plan: Plan) -> Section:
     """The section, after `plan.data["economics"]` is set; also puts its table in `plan.tables`."""
     lang, e = plan.language, plan.data["economics"]
     plan.tables["economics"] = economics_table(e)
-    t = lambda key, **kw: i18n.t(f"common.economics.{key}", lang, **kw)  # noqa: E731
+    t = lambda key, **kw: i18n.t(f"common.economics.{key}", lang, **kw)
     result = i18n.t(f"common.economics.result.{e['result']}", lang)
     verdict = e["verdict"]["key"]
+    shown = verdict
+    if verdict == "does_not_pay_back" and e["revenue"]["p90"] == 0:  # nothing sold: no margin to break even at
+        shown = "does_not_pay_back_no_sales"
     blocks = [
         Para(t("intro", result=result)),
         Table("economics", labels=(("line", t("line")), ("p10", t("low")), ("p50", t("expected")),
                                    ("p90", t("high"))),
               formats=(("line", "key:common.economics.lines"), ("p10", "row_kind"), ("p50", "row_kind"),
                        ("p90", "row_kind"))),
-        Callout(t(f"verdict.{verdict}", net=fig_range("economics.net", "money"),
+        Callout(t(f"verdict.{shown}", net=fig_range("economics.net", "money"),
                   share=fig("economics.pays_back_share", "share"), result=result,
                   cost=fig("economics.cost_per_result.p50", "money"),
                   shortfall=fig("economics.verdict.shortfall_p10", "money"),

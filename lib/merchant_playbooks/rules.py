@@ -247,6 +247,15 @@ def check_uses(uses: Iterable[tuple[str, str]], book: RuleBook) -> list[Finding]
     return found
 
 
+def alternatives(uses: Iterable[tuple[str, str]], book: RuleBook | None = None) -> list[str]:
+    """The `alternative` key of each use, in the plan's order, once: the compliant form a plan publishes
+    its rules in. None for a use the plan makes in a forbidden form (that one is warned about instead)."""
+    found = check_uses(uses, book or load_rules())
+    forbidden = {f.advice for f in found if f.status == "forbidden"}
+    return list(dict.fromkeys(f.advice.split(".", 1)[1] for f in found
+                              if f.status != "forbidden" and f.advice not in forbidden))
+
+
 def groups_needed(members: int, channel: str = "wechat_group", limits: GroupLimits | None = None) -> int:
     """Groups needed to hold `members` people at the channel's maximum group size."""
     limits = limits or load_rules().limits

@@ -69,6 +69,7 @@ def chart_funnel(plan: Plan) -> alt.Chart:
     """Horizontal bars from invited to buyers (P50) with P10–P90 whiskers."""
     f = plan.tables["funnel"]
     df = f[f["kind"] == "count"].copy()
+    df["label"] = [_t(plan, f"funnel.{k}") for k in df["step"]]
     order = list(df["label"])
     y = alt.Y("label:N", sort=order, title=None)
     bars = alt.Chart(df).mark_bar(color=BAND).encode(

@@ -111,8 +111,8 @@ FUNNEL = ("invited", "members", "groups", "active", "store_visits", "store_buyer
 
 
 def simulate(section: Section, invite_pool: int, store_value: PositiveRange, online_value: PositiveRange,
-             gift_costs: dict[str, Decimal]) -> CommunityForecast:
-    """Every funnel step and cost for `simulations` draws at once."""
+             gift_costs: dict[str, Decimal], stores: bool = True) -> CommunityForecast:
+    """Every funnel step and cost for `simulations` draws at once; without `stores` nobody visits one."""
     c, lot = section.community, section.community.lottery
     sims = section.simulations
     rng = generator(section.seed)
@@ -124,7 +124,7 @@ def simulate(section: Section, invite_pool: int, store_value: PositiveRange, onl
     members = joined + referred
     groups = np.ceil(members / c.group_size - 1e-9)
     active = members * r["active_rate"]
-    visits = active * r["store_visit_rate"]
+    visits = active * r["store_visit_rate"] * (1.0 if stores else 0.0)
     store_buyers = visits * r["visit_conversion"]
     online_buyers = active * r["online_buy_rate"]
     store_sales = store_buyers * store_aov

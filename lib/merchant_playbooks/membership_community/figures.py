@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..economics import Ledger
 from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
 from .attribution import splits
@@ -37,6 +38,7 @@ FUNNEL = ("invited", "members", "groups", "active", "store_visits", "store_buyer
 TRACK = (("members", "track_members"), ("active", "track_active"), ("store_visits", "track_visits"),
          ("buyers", "track_buyers"), ("sales", "track_sales"), ("offline_share", "track_offline"),
          ("gift_cost", "track_gifts"), ("incremental_revenue", "track_repeat"))
+STORE_KPIS = ("store_visits", "offline_share")
 RISKS = ("cost_creep", "fatigue", "low_activity", "group_limits", "lottery_rules", "thin_history")
 CAMP_PHASES = ("join", "engage", "convert")
 # the timeline moves only with the dates and the camp: built once per those (each plan gets its own copy)
@@ -48,27 +50,46 @@ def plan_figures(params: PlaybookParams, level_names: list[str]) -> Figures:
     """The plan's numbers for validated `params`; `level_names` name the template's levels."""
     s = params.section
     model = build_model(s, params.merchant, params.data_path(s.orders_file), level_names, s.orders_file)
-    dates = (s.plan_start, s.end_date, s.warmup_start, s.start_date, s.event_end, tuple(model.camp))
-    timeline, timeline_table = _TIMELINES.get(dates, lambda: _timeline(s, model))
+    stores = params.merchant.stores > 0  # without stores nothing is said of store visits, tills or store sales
+    dates = (s.plan_start, s.end_date, s.warmup_start, s.start_date, s.event_end, tuple(model.camp), stores)
+    timeline, timeline_table = _TIMELINES.get(dates, lambda: _timeline(s, model, stores))
     tables = {"segments": _segments(model), "tiers": model.tiers, "gifts": _gifts(s, model),
               **splits(model.history.orders)}  # stores and guides, when the history names them
     if s.community.lottery.enabled:
         tables["lottery"] = _lottery(model)
     tables |= {
         "channels": _FRAMES.get(("channels", s.warmup_start, s.start_date, s.event_end, s.community.warmup_days,
-                                 s.community.event_days, s.community.lottery.enabled),
-                                lambda: pd.DataFrame(_channel_rows(s))),
+                                 s.community.event_days, s.community.lottery.enabled, stores),
+                                lambda: pd.DataFrame(_channel_rows(s, stores))),
         "timeline": timeline_table,
-        "funnel": pd.DataFrame(_funnel(model)),
+        "funnel": pd.DataFrame(_funnel(model, stores)),
         "winback": model.winback,
     }
-    kpis = _kpis(s, model)
+    kpis = {k: f for k, f in _kpis(s, model).items() if stores or k not in STORE_KPIS}
     tables["kpis"] = pd.DataFrame([{"key": k, "kind": kpis[k].kind, "target_value": kpis[k].band.p50,
-                                    "warn_value": kpis[k].band.p10, "how": how} for k, how in TRACK])
+                                    "warn_value": kpis[k].band.p10, "how": how} for k, how in TRACK
+                                   if k in kpis])
     tables["risks"] = _FRAMES.get("risks", lambda: pd.DataFrame(
         [{"risk": k, "trigger": f"{k}_sign", "backup": f"{k}_backup"} for k in RISKS]))
     return Figures(start=s.plan_start, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
-                   headline=HEADLINE, timeline=timeline, tables=tables, data=_data(s, model), model=model)
+                   headline=HEADLINE, timeline=timeline, tables=tables, data={**_data(s, model), "stores": stores},
+                   model=model,
+                   ledger=ledger(s, model))
+
+
+def ledger(s, model: MembershipModel) -> Ledger:
+    """The community sale's P&L per draw. Sales are what buyers pay (member prices included); at list price
+    they are that over the members' average price rate (each level's rate weighted by its customers), the
+    difference being the member discounts. Goods cost `1 - gross_margin` of what is paid; the rewards are
+    the gifts and the lottery's net cost (the `gift_cost` KPI, the same draws); results are new members."""
+    d = model.community.draws
+    tiers = model.tiers
+    weight = tiers["customer_share"].to_numpy(dtype=float)
+    rate = 1.0 - float(np.dot(weight, tiers["discount"].to_numpy(dtype=float)) / weight.sum()) if weight.sum() else 1.0
+    paid = d["sales"]
+    revenue = paid / rate
+    return Ledger(revenue=revenue, discounts=revenue - paid, cogs=paid * (1.0 - s.gross_margin),
+                  rewards=d["gift_cost"], fixed=float(s.community.fixed_costs), results=d["members"], result="member")
 
 
 def _kpis(s, model: MembershipModel) -> dict[str, KpiFigure]:
@@ -92,16 +113,20 @@ def _gifts(s, model: MembershipModel) -> pd.DataFrame:
     c = s.community
     d = model.community.draws
     per_member = max(float(np.median(d["members"])), 1.0)
-    gift_rows = []
-    for g in c.gifts:
-        qty = float(np.median(d["members"] if g.kind == "pull_new" else d["referred"]))
-        gift_rows.append({"kind": g.kind, "item": g.item, "unit_cost": g.unit_cost, "quantity": qty,
-                          "total": qty * float(g.unit_cost), "per_member": qty * float(g.unit_cost) / per_member})
+    rows = [(g.kind, g.item, g.unit_cost, d["members" if g.kind == "pull_new" else "referred"] * float(g.unit_cost))
+            for g in c.gifts]
     if c.lottery.enabled:
-        net = float(np.median(d["lottery_net_cost"]))
-        gift_rows.append({"kind": "lottery", "item": None, "unit_cost": c.lottery.third_prize_cost,
-                          "quantity": float(np.median(d["active"])), "total": net, "per_member": net / per_member})
-    return pd.DataFrame(gift_rows)
+        rows.append(("lottery", None, c.lottery.third_prize_cost, d["lottery_net_cost"]))
+    # each row's expected total, scaled so the rows add up to the gift-cost KPI's expected value
+    medians = [float(np.median(cost)) for *_, cost in rows]
+    scale = float(np.median(d["gift_cost"])) / sum(medians) if sum(medians) else 1.0
+    gift_rows = []
+    for (kind, item, unit, _), median in zip(rows, medians, strict=True):
+        total = median * scale
+        qty = float(np.median(d["active"])) if kind == "lottery" else total / float(unit) if unit else 0.0
+        gift_rows.append({"kind": kind, "item": item, "unit_cost": unit, "quantity": qty, "total": total,
+                          "per_member": total / per_member})
+    return pd.DataFrame(gift_rows, columns=["kind", "item", "unit_cost", "quantity", "total", "per_member"])
 
 
 def _lottery(model: MembershipModel) -> pd.DataFrame:
@@ -120,18 +145,18 @@ def _lottery(model: MembershipModel) -> pd.DataFrame:
     ], dtype=object)
 
 
-def _channel_rows(s) -> list[dict]:
+def _channel_rows(s, stores: bool = True) -> list[dict]:
     """The channel schedule: date, channel key and message key (both under the catalogue's `channels.`)."""
     c = s.community
     out = []
     if c.warmup_days:
         w = s.warmup_start
-        out += [(w, "wecom", "open_groups"), (w, "store", "store_codes"),
+        out += [(w, "wecom", "open_groups"), *([(w, "store", "store_codes")] if stores else []),
                 (w + timedelta(days=min(2, c.warmup_days - 1)), "groups", "teaser"),
                 (s.start_date - timedelta(days=1), "groups", "preview")]
-    out += [(s.start_date, "groups", "launch"), (s.start_date, "store", "launch_store")]
+    out += [(s.start_date, "groups", "launch"), *([(s.start_date, "store", "launch_store")] if stores else [])]
     if c.lottery.enabled:
-        out.append((s.start_date, "groups", "lottery"))
+        out.append((s.start_date, "groups", "lottery" if stores else "lottery_online"))
     if c.event_days >= 4:
         out.append((s.start_date + timedelta(days=c.event_days // 2), "groups", "reminder"))
     if c.event_days >= 2:
@@ -141,7 +166,7 @@ def _channel_rows(s) -> list[dict]:
     return [{"date": d, "channel": ch, "message": msg} for d, ch, msg in out]
 
 
-def _timeline(s, model: MembershipModel) -> tuple[list[dict], pd.DataFrame]:
+def _timeline(s, model: MembershipModel, stores: bool = True) -> tuple[list[dict], pd.DataFrame]:
     """plan.json's timeline (ISO dates, keys) and the timeline table (dates, keys; "" for none)."""
     camp = {d.date: d for d in model.camp}
     timeline, table = [], []
@@ -149,6 +174,7 @@ def _timeline(s, model: MembershipModel) -> tuple[list[dict], pd.DataFrame]:
     while day <= s.end_date:
         stage = _stage(s, day)
         action = _action(s, day, stage)
+        action = action if stores or action != "launch" else "launch_online"
         cd = camp.get(day)
         table.append({"date": day, "stage": stage, "camp_day": cd.day if cd else None,
                       "phase": cd.phase if cd else "", "content": cd.content if cd else "", "action": action})
@@ -168,25 +194,33 @@ def _stage(s, day: date) -> str:
     return "before" if day < s.warmup_start else "after"
 
 
+# the warm-up's and the sale's days between their first and last day rotate, so no step repeats three days running
+WARMUP_STEPS = ("warmup", "warmup_benefits", "warmup_invite")
+SALE_STEPS = ("sale", "sale_bestsellers", "sale_stories")
+
+
 def _action(s, day: date, stage: str) -> str:
     if stage == "warmup":
-        return "open_groups" if day == s.warmup_start else ("preview" if day == s.start_date - timedelta(days=1)
-                                                            else "warmup")
+        if day == s.warmup_start:
+            return "open_groups"
+        if day == s.start_date - timedelta(days=1):
+            return "preview"
+        return WARMUP_STEPS[(day - s.warmup_start).days % len(WARMUP_STEPS)]
     if stage == "sale":
         if day == s.start_date:
             return "launch"
         if day == s.event_end:
             return "last_call"
-        return "sale"
+        return SALE_STEPS[(day - s.start_date).days % len(SALE_STEPS)]
     if stage == "after" and day == s.event_end + timedelta(days=1):
         return "settle"
     return ""
 
 
-def _funnel(model: MembershipModel) -> list[dict]:
+def _funnel(model: MembershipModel, stores: bool = True) -> list[dict]:
     """The community funnel, step by step: P10/P50/P90 and whether the step counts people or money."""
     out = []
-    for key in FUNNEL:
+    for key in FUNNEL if stores else [k for k in FUNNEL if not k.startswith("store")]:
         b = model.band(key)
         out.append({"step": key, "p10": b.p10, "p50": b.p50, "p90": b.p90,
                     "kind": "money" if key.endswith("sales") else "count"})
@@ -237,7 +271,12 @@ def _sentence_figures(s, model: MembershipModel) -> dict:
     """The few figures the sentences quote that no table holds (plan.json keeps them with the rest)."""
     cust = model.customers
     out: dict = {"repeat_share": float((cust["orders"] > 1).mean()),
-                 "camp_phase_days": {p: sum(1 for d in model.camp if d.phase == p) for p in CAMP_PHASES}}
+                 "camp_phase_days": {p: sum(1 for d in model.camp if d.phase == p) for p in CAMP_PHASES},
+                 "levels": len(model.levels), "event_days": s.community.event_days,
+                 "warmup_days": s.community.warmup_days, "clv_months": s.clv_months,
+                 "repeat_uplift": {"low": s.repeat_uplift.low, "high": s.repeat_uplift.high},
+                 "incremental_profit": model.economics["incremental_profit"],
+                 "winback_count": len(model.winback), "winback_p_alive": s.winback_p_alive}
     if s.camp.enabled:
         out |= {key: model.band(key) for key in ("camp_joined", "camp_buyers")}
     if model.clv is not None:

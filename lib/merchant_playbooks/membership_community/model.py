@@ -83,7 +83,7 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
     c = section.community
     store_value = c.store_order_value or base.order_values["offline"]
     online_value = c.online_order_value or base.order_values["online"]
-    forecast = community.simulate(section, invite_pool, store_value, online_value, gift_costs)
+    forecast = community.simulate(section, invite_pool, store_value, online_value, gift_costs, merchant.stores > 0)
     spend_next = float(customers["spend_next"].sum())
     benefit_cost = float(table["benefit_cost"].sum())
     incremental = forecast.rates["repeat_uplift"] * spend_next

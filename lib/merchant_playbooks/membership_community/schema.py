@@ -132,6 +132,9 @@ class Community(StrictModel):
     pull_new_cap: Annotated[Money, Field(description="most a pull-new gift should cost (source 004: ¥3)")] = (
         Decimal(3))
     lottery: Lottery = Lottery()
+    fixed_costs: Annotated[
+        Money, Field(description="the event's fixed costs (printing, group tools, paid staff hours); default 0")
+    ] = Decimal(0)
 
 
 class Section(StrictModel):

@@ -12,10 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n
+from ..figref import fig
 from ..figures import Figures, Words
 from ..loading import PlaybookParams
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
+from ..rules import alternatives
 from .attribution import SPLITS
+from .compliance import uses
 from .rows import Memo, fresh
 from .voice import NS, Voice, level_names
 from .words_value import decision, forecast, rewards
@@ -30,19 +33,18 @@ def plan_words(figures: Figures, params: PlaybookParams) -> Words:
     labels["clv_total"] = v.t("kpi.clv_total", months=s.clv_months)
     tables = {"tiers": _tiers_table(figures, v)}
     parts = [_goal(figures, s, v), _audience(figures, s, v), _mechanics(figures, s, v),
-             rewards(figures, s, v, tables), _channels(s, v), _timeline(figures, s, v, tables),
+             rewards(figures, s, v, tables), _channels(figures, s, v), _timeline(figures, s, v, tables),
              forecast(figures, s, v, tables), decision(figures, s, v), _kpis(figures, v, labels, tables), _risks(v)]
     return Words(title=v.t("title"), kpi_labels=labels, sections={p.key: p for p in parts}, tables=tables)
 
 
 def _goal(f: Figures, s, v: Voice) -> Section:
-    k = f.kpis
     return v.section(
         "goal",
-        Para(v.t("goal.text", customers=v.count(f.data["customers"]), revenue=v.money(f.data["revenue"]),
-                 levels=len(f.model.levels), members=v.count(k["members"].band.p50),
-                 groups=v.count(k["groups"].band.p50), sales=v.money(k["sales"].band.p50),
-                 days=s.community.event_days, uplift=v.money(k["incremental_revenue"].band.p50))),
+        Para(v.t("goal.text", customers=fig("customers"), revenue=fig("revenue", "money"),
+                 levels=fig("figures.levels"), members=fig("kpis.members.p50"), groups=fig("kpis.groups.p50"),
+                 sales=fig("kpis.sales.p50", "money"), days=fig("figures.event_days", "days"),
+                 uplift=fig("kpis.incremental_revenue.p50", "money"))),
         Para(v.t("goal.why")),
         KpiGrid(f.headline))
 
@@ -51,10 +53,10 @@ def _audience(f: Figures, s, v: Voice) -> Section:
     hist, d, lang = f.model.history, f.data, v.lang
     analysis = i18n.day(d["analysis_date"], lang)
     blocks: list[object] = [
-        Para(v.t("audience.history", orders=v.count(d["orders"]), customers=v.count(d["customers"]),
+        Para(v.t("audience.history", orders=fig("orders"), customers=fig("customers"),
                  first=i18n.day(hist.first_date.date(), lang), last=i18n.day(hist.last_date.date(), lang),
-                 revenue=v.money(d["revenue"]), repeat=i18n.percent(d["figures"]["repeat_share"], 0),
-                 analysis=analysis)),
+                 revenue=fig("revenue", "money"), repeat=fig("figures.repeat_share", "share"),
+                 analysis=fig("analysis_date", "date"))),
     ]
     for reason, n in d["orders_excluded"].items():
         blocks.append(Callout(v.t(f"audience.excluded_{reason}", n=v.count(n), date=analysis), "warning"))
@@ -96,21 +98,33 @@ def _tiers_table(f: Figures, v: Voice) -> pd.DataFrame:
                         flag_text=[v.t(f"rewards.flag_{flag}") for flag in tiers["flag"].tolist()])
 
 
+def _gift_names(s) -> dict[str, str]:
+    referral = next((g.item for g in s.community.gifts if g.kind == "referral"), "")
+    return {"referral": referral}
+
+
 def _mechanics(f: Figures, s, v: Voice) -> Section:
     t, c, tiers = v.t, s.community, f.tables["tiers"]
-    nudges = [t("mechanics.nudge", n=v.count(n), tier=tier, next=nxt, gap=v.money(gap))
-              for tier, nxt, n, gap in zip(tiers["tier"], tiers["next_tier"], tiers["near_next"].tolist(),
-                                           tiers["near_next_gap"].tolist(), strict=True) if n]
+    row = "tables.tiers.{}.{}".format
+    nudges = [t("mechanics.nudge", n=fig(row(i, "near_next")), tier=tier, next=nxt,
+                gap=fig(row(i, "near_next_gap"), "money"))
+              for i, (tier, nxt, n) in enumerate(zip(tiers["tier"], tiers["next_tier"], tiers["near_next"].tolist(),
+                                                     strict=True)) if n]
     rules = [t("mechanics.rule_points", window=s.tier_window_days)]
-    for lv, discount in zip(f.model.levels, tiers["discount"].tolist(), strict=True):
+    for i, (lv, discount) in enumerate(zip(f.model.levels, tiers["discount"].tolist(), strict=True)):
         perks = f"; {lv.perks}" if lv.perks else ""
-        rules.append(t("mechanics.rule_level", tier=lv.name, spend=v.money(lv.min_spend), price=_price(v, discount))
+        price = (t("mechanics.price_off", off=fig(row(i, "discount"), "share")) if discount > 0
+                 else t("mechanics.price_full"))
+        rules.append(t("mechanics.rule_level", tier=lv.name, spend=fig(row(i, "min_spend"), "money_exact"), price=price)
                      + perks)
     rules += [t("mechanics.rule_upgrade"), t("mechanics.rule_keep", window=s.tier_window_days)]
     group_rules = [t("mechanics.group_rule_ads"), t("mechanics.group_rule_topics"), t("mechanics.group_rule_benefits")]
     if c.lottery.enabled:
-        group_rules.append(t("mechanics.group_rule_lottery", third=v.prize(c.lottery, "third"),
+        group_rules.append(t("mechanics.group_rule_lottery" + ("" if f.data["stores"] else "_online"), third=v.prize(c.lottery, "third"),
                              first=v.prize(c.lottery, "first"), top_up=v.money(c.lottery.upgrade_price)))
+    # the compliant form of each use the rules table restricts, published with the group rules
+    group_rules += [t(f"mechanics.rule_alt_{key}", **_gift_names(s)) for key in alternatives(uses(s, f))
+                    if i18n.has(f"{NS}.mechanics.rule_alt_{key}", v.lang)]
     origin = "params" if s.tiers else s.tier_source
     return v.section(
         "mechanics",
@@ -127,11 +141,12 @@ def _mechanics(f: Figures, s, v: Voice) -> Section:
         Rules(t("mechanics.group_rules_title"), tuple(group_rules)))
 
 
-def _channels(s, v: Voice) -> Section:
-    t, c = v.t, s.community
+def _channels(f: Figures, s, v: Voice) -> Section:
+    t = v.t
     return v.section(
         "channels",
-        Para(t("channels.intro", warmup=c.warmup_days, days=c.event_days)),
+        Para(t("channels.intro" if f.data["stores"] else "channels.intro_online",
+               warmup=fig("figures.warmup_days", "days"), days=fig("figures.event_days", "days"))),
         Bullets((t("channels.key_benefits"), t("channels.key_scripts"), t("channels.key_attribution"),
                  t("channels.key_tools"))),
         Table("channels", labels=(("date", v.common("table.date")), ("channel", v.common("table.channel")),
@@ -166,24 +181,13 @@ def _timeline_table(rows: pd.DataFrame, v: Voice) -> pd.DataFrame:
         "action": [t(f"timeline.{k}") if k else "" for k in rows["action"].tolist()]})
 
 
-def _kpi_value(v: Voice, kind: str, value: float) -> str:
-    if kind == "money":
-        return v.money(value)
-    if kind == "share":
-        return i18n.percent(value, 0)
-    return v.count(value)
-
-
 def _kpis(f: Figures, v: Voice, labels: dict[str, str], tables: dict) -> Section:
     track = f.tables["kpis"]
-    kinds = track["kind"].tolist()
-    tables["kpis"] = track.assign(
-        kpi=[labels[k] for k in track["key"]],
-        target=[_kpi_value(v, k, x) for k, x in zip(kinds, track["target_value"].tolist(), strict=True)],
-        warn=[_kpi_value(v, k, x) for k, x in zip(kinds, track["warn_value"].tolist(), strict=True)])
+    tables["kpis"] = track.assign(kpi=[labels[k] for k in track["key"]])  # the numbers stay the figures'
     return v.section("kpis", Table("kpis", labels=(
-        ("kpi", v.common("kpi.name")), ("target", v.t("kpis.target")), ("warn", v.t("kpis.warn")),
-        ("how", v.common("kpi.how"))), formats=(("how", f"key:{NS}.kpis"),)))
+        ("kpi", v.common("kpi.name")), ("target_value", v.t("kpis.target")), ("warn_value", v.t("kpis.warn")),
+        ("how", v.common("kpi.how"))), formats=(("target_value", "row_kind"), ("warn_value", "row_kind"),
+                                                ("how", f"key:{NS}.kpis"))))
 
 
 def _risks(v: Voice) -> Section:

@@ -6,8 +6,9 @@ Like `words.py`, it formats the figures and never works one out.
 from __future__ import annotations
 
 from .. import i18n
+from ..figref import fig, fig_range
 from ..figures import Figures
-from ..plan import Callout, KpiGrid, Para, Section, Table
+from ..plan import Callout, Code, KpiGrid, Para, Section, Table
 from .rows import rows
 from .voice import NS, Voice
 
@@ -27,19 +28,20 @@ def rewards(f: Figures, s, v: Voice, tables: dict) -> Section:
                      ("benefit_cost", "money"), ("benefit_cost_per_member", "money"), ("benefit_budget", "money"),
                      ("worth", "money"))),
     ]
-    for row in rows(f.tables["tiers"]):
+    for i, row in enumerate(rows(f.tables["tiers"])):
+        cell = lambda col, i=i: fig(f"tables.tiers.{i}.{col}", "money")
         if row.flag == "over_worth":
-            blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=v.money(row.benefit_cost),
-                                    worth=v.money(row.worth)), "danger"))
+            blocks.append(Callout(t("rewards.over_worth", tier=row.tier, cost=cell("benefit_cost"),
+                                    worth=cell("worth")), "danger"))
         elif row.flag == "over_budget":
-            blocks.append(Callout(t("rewards.over_budget", tier=row.tier, cost=v.money(row.benefit_cost),
-                                    budget=v.money(row.benefit_budget)), "warning"))
+            blocks.append(Callout(t("rewards.over_budget", tier=row.tier, cost=cell("benefit_cost"),
+                                    budget=cell("benefit_budget")), "warning"))
     if f.model.clv is None:
         blocks.append(Callout(t("rewards.no_clv", why=f.data["clv_problem"]), "warning"))
-    uplift = f"{i18n.percent(s.repeat_uplift.low, 0)}–{i18n.percent(s.repeat_uplift.high, 0)}"
-    blocks.append(Para(t("rewards.roi", uplift=uplift, revenue=v.rng(econ["incremental_revenue"], v.money),
-                         profit=v.rng(econ["incremental_profit"], v.money), cost=v.money(econ["benefit_cost"].p50),
-                         roi=v.rng(econ["roi"], i18n.percent))))
+    uplift = f"{fig('figures.repeat_uplift.low', 'share')}–{fig('figures.repeat_uplift.high', 'share')}"
+    blocks.append(Para(t("rewards.roi", uplift=uplift, revenue=fig_range("kpis.incremental_revenue", "money"),
+                         profit=fig_range("figures.incremental_profit", "money"),
+                         cost=fig("kpis.benefit_cost.p50", "money"), roi=fig_range("kpis.roi", "share"))))
     if econ["roi"].p10 < 0 < econ["roi"].p90:
         blocks.append(Callout(t("rewards.roi_uncertain"), "warning"))
     elif econ["roi"].p90 < 0:
@@ -84,7 +86,7 @@ def _lottery_blocks(f: Figures, v: Voice, tables: dict) -> list[object]:
     items = {r.key: r for r in rows(lottery)}
     tables["lottery"] = lottery.assign(item=[t(f"rewards.lottery_{k}") for k in lottery["key"]],
                                        text=[_lottery_value(v, r) for r in items.values()])
-    blocks: list[object] = [Para(t("rewards.lottery")),
+    blocks: list[object] = [Para(t("rewards.lottery" if f.data["stores"] else "rewards.lottery_online")),
                             Table("lottery", t("rewards.lottery_caption"),
                                   labels=(("item", t("col.item")), ("text", t("col.value"))))]
     need, low = items["for_drawn"].value, items["upgrades"].p10
@@ -98,32 +100,29 @@ def _lottery_blocks(f: Figures, v: Voice, tables: dict) -> list[object]:
 def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
     """The community funnel (`tables` gets it with its words), the offline share, CLV and the camp."""
     t = v.t
-    funnel = f.tables["funnel"]
-    money_rows = (funnel["kind"] == "money").tolist()
-    text = {q: [v.money(x) if m else v.count(x) for m, x in zip(money_rows, funnel[q].tolist(), strict=True)]
-            for q in ("p10", "p50", "p90")}  # one column mixes people and money: shown as text, kept as numbers
-    tables["funnel"] = funnel.assign(label=[t(f"funnel.{k}") for k in funnel["step"]], p10_text=text["p10"],
-                                     p50_text=text["p50"], p90_text=text["p90"])
     blocks: list[object] = [
         KpiGrid(()),
         Table("funnel", t("forecast.funnel_caption"), labels=(
-            ("label", t("col.step")), ("p10_text", v.common("kpi.conservative")),
-            ("p50_text", v.common("kpi.expected_col")), ("p90_text", v.common("kpi.optimistic")))),
-        Para(t("forecast.offline", share=v.rng(f.kpis["offline_share"].band, i18n.percent))),
-        Para(t("forecast.case")),
+            ("step", t("col.step")), ("p10", v.common("kpi.conservative")),
+            ("p50", v.common("kpi.expected_col")), ("p90", v.common("kpi.optimistic"))),
+            formats=(("step", f"key:{NS}.funnel"), ("p10", "row_kind"), ("p50", "row_kind"),
+                     ("p90", "row_kind"))),  # each row's numbers read as its kind: people or money
     ]
-    sentence = f.data["figures"]
+    if f.data["stores"]:  # a merchant without stores is told nothing of store sales
+        blocks.append(Para(t("forecast.offline", share=fig_range("kpis.offline_share", "share"))))
+    blocks.append(Code(t("forecast.case"), note=t("forecast.case_note"), consultant=True))
     if f.model.clv is not None:
         bg, gg = f.model.clv.purchases, f.model.clv.spend
         blocks.append(Para(t(
-            "forecast.clv", months=s.clv_months, purchases=i18n.number(sentence["purchases_next"]),
-            spend=v.money(sentence["spend_next"]), clv=v.money(sentence["clv"]),
-            alive=i18n.percent(sentence["p_alive_mean"], 0), r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}",
-            a=f"{bg.a:.3g}", b=f"{bg.b:.3g}", p=f"{gg.p:.3g}", q=f"{gg.q:.3g}", v=f"{gg.v:.3g}")))
+            "forecast.clv", months=fig("figures.clv_months", "days"), purchases=fig("figures.purchases_next"),
+            spend=fig("figures.spend_next", "money"), clv=fig("figures.clv", "money"),
+            alive=fig("figures.p_alive_mean", "share"))))
+        blocks.append(Code(t("forecast.clv_model", r=f"{bg.r:.3g}", alpha=f"{bg.alpha:.3g}", a=f"{bg.a:.3g}",
+                             b=f"{bg.b:.3g}", p=f"{gg.p:.3g}", q=f"{gg.q:.3g}", v=f"{gg.v:.3g}"),
+                           note=t("forecast.clv_model_note"), consultant=True))
     if s.camp.enabled:
-        blocks.append(Para(t("forecast.camp", joined=v.rng(sentence["camp_joined"], v.count),
-                             finishers=v.rng(f.kpis["camp_finishers"].band, v.count),
-                             buyers=v.rng(sentence["camp_buyers"], v.count))))
+        blocks.append(Para(t("forecast.camp", joined=fig_range("figures.camp_joined"),
+                             finishers=fig_range("kpis.camp_finishers"), buyers=fig_range("figures.camp_buyers"))))
     return v.section("forecast", *blocks)
 
 
@@ -140,7 +139,7 @@ def decision(f: Figures, s, v: Voice) -> Section:
                  ("benefit_cost", "money")))]
     n = len(f.tables["winback"])
     if n:
-        blocks += [Para(t("decision.winback", n=n, p=i18n.percent(s.winback_p_alive, 0))),
+        blocks += [Para(t("decision.winback", n=fig("figures.winback_count"), p=fig("figures.winback_p_alive", "share"))),
                    Table("winback", t("decision.winback_caption"), labels=(
                        ("customer_id", t("col.customer")), ("segment", t("col.segment")),
                        ("last_order", t("col.last_order")), ("orders", t("col.orders")), ("spend", t("col.spend")),

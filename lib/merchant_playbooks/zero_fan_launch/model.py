@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..economics import Ledger
 from ..montecarlo import Band
 from .fission import (  # noqa: F401 - the model's public names, importable from here as before
     _RUNS,
@@ -69,6 +70,7 @@ class ZeroFanModel:
     daily: pd.DataFrame  # tidy: date, day, metric, p10, p50, p90
     budget: Decimal
     daily_bands: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # DAILY and fans_to_date: p10, p50, p90 by day
+    ledger: Ledger  # the P&L per draw (`economics`), from the same draws
 
     def band(self, metric: str) -> Band:
         return Band.of(self.sim.totals[metric])
@@ -90,6 +92,15 @@ def costs(s: Section, participants: np.ndarray, qualifiers: np.ndarray, r: dict[
     c["cash"] = c["ranking"] + c["retention"] + c["fixed"]
     c["total"] = c["cash"] + c["liability"]
     return c
+
+
+def ledger(s: Section, sim: Fission, c: dict[str, np.ndarray]) -> Ledger:
+    """The campaign's P&L per draw: it sells nothing itself; the rewards (every qualifier's reward counted in
+    full, ranking prizes, retention gifts) and the fixed costs buy new fans, worth `fan_value` each if known."""
+    none = np.zeros_like(c["fixed"])
+    later = None if s.fan_value is None else np.full_like(none, float(s.fan_value))
+    return Ledger(revenue=none, discounts=none, cogs=none, rewards=c["liability"] + c["ranking"] + c["retention"],
+                  fixed=c["fixed"], results=sim.totals["new_fans"], result="new_follower", later_value=later)
 
 
 def capped(qualifiers: np.ndarray, cap: int | None) -> np.ndarray:
@@ -120,8 +131,12 @@ def threshold_table(s: Section, sim: Fission, r: dict[str, np.ndarray],
     })
 
 
-def points_brackets(s: Section, sim: Fission, r: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Expected participants by points bracket at the median draw: where the threshold falls."""
+def points_brackets(s: Section, sim: Fission, r: dict[str, np.ndarray], share: np.ndarray) -> pd.DataFrame:
+    """Expected participants by points bracket at the median draw: where the threshold falls.
+
+    The spread's shape is the median draw's; its totals are the KPIs': the brackets over the
+    threshold hold the expected share reaching it (`share`'s median) and all brackets the
+    expected participants, so the table adds up to the figures the cover shows."""
     t = s.reward_threshold
     width = max(1, int(np.ceil(t / 5)))
     edges = list(range(0, 2 * t, width)) + [2 * t]
@@ -129,11 +144,15 @@ def points_brackets(s: Section, sim: Fission, r: dict[str, np.ndarray]) -> pd.Da
     k = float(np.median(r["points_dispersion"]))
     sf = stats.nbinom.sf(np.array(edges) - 1, k, k / (k + mean))  # P(points >= edge), one call for all
     people = float(np.median(sim.totals["participants"]))
-    rows = []
-    for i, (lo, hi) in enumerate(zip(edges, [*edges[1:], None], strict=True)):
-        share = float(sf[i] - (sf[i + 1] if hi is not None else 0.0))
-        rows.append({"points_from": lo, "points_to": None if hi is None else hi - 1, "share": share,
-                     "participants": share * people, "qualifies": lo >= t})
+    raw = np.append(sf[:-1] - sf[1:], sf[-1])  # each bracket's share of participants
+    over = np.array(edges) >= t
+    target = float(np.median(share))
+    for part, total in ((over, target), (~over, 1.0 - target)):
+        have = float(raw[part].sum())
+        raw[part] = raw[part] * (total / have) if have > 0 else total / max(int(part.sum()), 1)
+    rows = [{"points_from": lo, "points_to": None if hi is None else hi - 1, "share": float(raw[i]),
+             "participants": float(raw[i]) * people, "qualifies": bool(over[i])}
+            for i, (lo, hi) in enumerate(zip(edges, [*edges[1:], None], strict=True))]
     return pd.DataFrame(rows)
 
 
@@ -198,9 +217,9 @@ def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
     share = shares[:, int(np.searchsorted(options, s.reward_threshold))]
     qualifiers = capped(participants * share, s.reward_cap)
     c = costs(s, participants, qualifiers, r)
-    new_fans = sim.totals["new_fans"]
-    per_fan = np.full_like(new_fans, np.nan)
-    np.divide(c["total"], new_fans, out=per_fan, where=new_fans > 0)
+    money = ledger(s, sim, c)
+    lines = money.arrays()  # the cost KPIs read the P&L: one computation
+    c["total"], per_fan = lines["cash_out"], lines["cost_per_result"]
     return ZeroFanModel(
         mechanics=mechanics,
         recommended=str(mechanics.iloc[0]["mechanic"]),
@@ -211,9 +230,10 @@ def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
         costs=c,
         cost_per_fan=per_fan,
         thresholds=threshold_table(s, sim, r, shares),
-        points_brackets=points_brackets(s, sim, r),
+        points_brackets=points_brackets(s, sim, r, share),
         tornado=tornado(s, fans),
         daily=daily_table(s, sim, by_day),
         budget=budget,
         daily_bands=by_day,
+        ledger=money,
     )

@@ -101,7 +101,8 @@ class Section(StrictModel):
     warmup_days: Annotated[int, Field(ge=0, le=30, description="preparation days before the start")] = 3
     mechanic: Annotated[
         Literal["friend_assistance", "voting"],
-        Field(description="what the campaign runs: friends help (points) or vote; both use the points model"),
+        Field(description="what the campaign runs: friends help (points) or vote; both use the points model; "
+              "left out: the decision's best option within budget"),
     ] = "friend_assistance"
     product: Annotated[Text, Field(min_length=1, max_length=120, description="what the reward discounts")] = (
         "Our service"
@@ -128,6 +129,14 @@ class Section(StrictModel):
         Money, Field(description="cost of one retention gift; source 004 keeps pull-new gifts within 3")
     ] = Decimal(3)
     fixed_costs: Annotated[Money, Field(description="posters, plug-in fees")] = Decimal(0)
+    fan_value: Annotated[
+        Money | None, Field(description="what one new fan is worth to you after the campaign (e.g. the margin of "
+                            "a first purchase); empty: unknown, so the P&L counts the campaign's cost only")
+    ] = None
+    mechanic_reason: Annotated[
+        Text, Field(max_length=300, description="why the plan runs `mechanic` when the decision table favours "
+                    "another one (shown in the handout)")
+    ] = ""
 
     share_via: Annotated[
         tuple[Channel, ...],
