@@ -17,9 +17,10 @@ from typing import Any
 
 from .. import i18n
 from ..errors import ParamsError, Problem
+from ..figref import lookup, refs
 from ..loading import PlaybookParams, load_params, validate_section
 from ..plan import Plan, Rules, Table
-from ..render import block_html, kpi_cards
+from ..render import block_html, kpi_cards, plan_doc
 from ..schema import MerchantSection, Range
 from .controls import Control, get_value, resolve, set_in, to_json
 from .lookup import plan_builder, section_model
@@ -238,9 +239,35 @@ def changed_sections(before: Plan, after: Plan) -> list[str]:
     for section in after.ordered_sections():
         old = before.sections.get(section.key)
         if old is None or old.blocks != section.blocks or any(
-                _table_changed(before, after, b.name) for b in section.blocks if isinstance(b, Table)):
+                _table_changed(before, after, b.name) for b in section.blocks if isinstance(b, Table)) or (
+                _figures_changed(before, after, section.blocks)):
             out.append(section.title)
     return out
+
+
+def _block_texts(block: object) -> list[str]:
+    texts = [getattr(block, a) for a in ("text", "title", "caption") if isinstance(getattr(block, a, None), str)]
+    for a in ("items", "rows"):
+        for item in getattr(block, a, ()) or ():
+            texts += [item] if isinstance(item, str) else [x for x in item if isinstance(x, str)]
+    return texts
+
+
+def _figures_changed(before: Plan, after: Plan, blocks: list) -> bool:
+    """Whether a figure the blocks' text refers to (`figref`) reads differently in the two plans: the same
+    words with a new number are a changed section."""
+    keys = {key for b in blocks for text in _block_texts(b) for key, _kind, _range in refs(text)}
+    if not keys:
+        return False
+    a, b = plan_doc(before), plan_doc(after)
+
+    def value(doc: dict, key: str) -> Any:
+        try:
+            return lookup(doc, key)
+        except KeyError:
+            return None
+
+    return any(value(a, k) != value(b, k) for k in keys)
 
 
 def _table_changed(before: Plan, after: Plan, name: str) -> bool:
