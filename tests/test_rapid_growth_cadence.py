@@ -609,3 +609,113 @@ def test_the_handout_names_the_tables_keys_with_their_rows_cells(sample_plan):
     per_month = i18n.money(sample_plan.data["targets"]["sales"] / 12, "CNY", "en")
     assert f"{per_month} a month on average" in html["kpis"]
     assert "{" not in "".join(html.values())  # every placeholder filled
+
+
+# ------------------------------------------------------------------ issue 17: plans that hold together
+
+
+def _handout(plan) -> str:
+    from merchant_playbooks.render import cover_html, section_html
+
+    return cover_html(plan) + "".join(section_html(plan, sec) for sec in plan.ordered_sections())
+
+
+def test_the_p_and_l_is_the_calendars_extra_business_from_the_same_draws(sample_plan):
+    import pandas as pd
+    from merchant_playbooks.rapid_growth_cadence.money import ledger
+
+    model, econ = sample_plan.model, sample_plan.data["economics"]
+    a = ledger(model).arrays()
+    extra = model.draws["sales"] - model.draws["baseline"]
+    assert (extra > 0).all()  # fixtures and events only add to the everyday sales
+    assert np.allclose(a["net_sales"], extra) and np.array_equal(a["discounts"], model.draws["markdown"])
+    assert np.allclose(a["net"], a["revenue"] - a["discounts"] - a["cogs"] - a["rewards"] - a["fixed"])
+    # cogs at the catalogue's own costs: cost over price, weighted by monthly sales (read here from the file)
+    cat = pd.read_csv(CATALOGUE)
+    share = (cat["cost"] * cat["monthly_sales"]).sum() / (cat["price"] * cat["monthly_sales"]).sum()
+    assert np.allclose(a["cogs"], a["revenue"] * share)
+    assert np.allclose(a["fixed"], 800 * len(model.discount_events))
+    assert np.allclose(a["results"], extra / 62.0)  # extra orders at the file's average order value
+    # the cover's price cuts and the P&L's discounts are the same draws
+    assert econ["discounts"]["p50"] == pytest.approx(sample_plan.kpis["discount_cost"].band.p50, abs=0.01)
+    assert econ["result"] == "order" and econ["verdict"]["key"] in (
+        "pays_back", "may_pay_back", "does_not_pay_back")
+    assert "economics" in sample_plan.sections
+
+
+def test_a_calendar_that_lifts_nothing_earns_nothing():
+    s = section(events=["double_11"], weekly_activities=[],
+                event_settings={"double_11": {"discount": False, "lift": [0, 0]}})
+    m = build_model(s, Decimal(300000), CATALOGUE)
+    assert np.allclose(m.draws["sales"], m.draws["baseline"]) and not m.draws["markdown"].any()
+
+
+def test_every_number_in_the_playbooks_words_is_a_figure_reference(sample_plan):
+    import re
+
+    from merchant_playbooks.figref import TOKEN
+    from merchant_playbooks.plan import Bullets, Callout, Para, Rules
+
+    own = ("goal", "audience", "mechanics", "rewards", "channels", "timeline", "forecast", "decision", "kpis",
+           "risks", "events")
+    texts = []
+    for key in own:
+        for b in sample_plan.sections[key].blocks:
+            if isinstance(b, Para | Callout):
+                texts.append(b.text)
+            elif isinstance(b, Bullets | Rules):
+                texts += list(b.items)
+    assert texts
+    for text in texts:
+        bare = TOKEN.sub("", text)
+        assert not re.search(r"¥|%|\d,\d{3}|\d\.\d\d", bare), text  # money, shares, big counts, prices
+
+
+def test_each_marked_figure_shows_one_value_read_from_plan_json(sample_plan):
+    import html as htmllib
+    import re
+
+    from merchant_playbooks.figref import lookup
+    from merchant_playbooks.render import data_html, plan_doc
+
+    page = _handout(sample_plan)
+    doc = plan_doc(sample_plan)
+    shown: dict[str, set[str]] = {}
+    for whole, key, text in re.findall(r'(<data value="[^"]*" data-key="([^"]*)">([^<]*)</data>)', page):
+        key = htmllib.unescape(key)
+        shown.setdefault(key, set()).add(text)
+        assert whole == data_html(key, lookup(doc, key), htmllib.unescape(text))  # the value is plan.json's
+    assert any(k.startswith("economics.") for k in shown) and any(k.startswith("tables.event_forecast.") for k in shown)
+    assert {k: v for k, v in shown.items() if len(v) > 1} == {}
+    flat = re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", page)))
+    assert not re.search(r"(?<![\d,.])(¥?[\d,.]+%?) – \1(?![\d,.])", flat)  # a one-number range prints once
+    assert "source 0" not in flat and "(source" not in flat
+
+
+def test_the_months_expected_sales_are_explained_beside_the_years(sample_plan):
+    months = sample_plan.model.monthly_rows
+    assert sample_plan.data["monthly_sales_p50_sum"] == pytest.approx(sum(r["sales_p50"] for r in months), abs=0.01)
+    text = " ".join(b.text for b in sample_plan.sections["forecast"].blocks if hasattr(b, "text"))
+    assert "monthly_sales_p50_sum|money" in text and "kpis.sales.p50|money" in text
+
+
+def test_the_events_share_through_the_mini_program_not_external_links(sample_plan):
+    from merchant_playbooks.rapid_growth_cadence.compliance import uses
+
+    s = load_params(PARAMS / "crunch-snacks.yaml").for_playbook("rapid_growth_cadence").section
+    for pairs in (uses(s), uses(s, type("F", (), {"model": sample_plan.model})())):
+        assert pairs and all(channel != "external_link" for _, channel in pairs)
+    assert not [r for r in sample_plan.data["compliance"] if r["status"] == "forbidden"]
+    assert not [w for w in sample_plan.warnings if "forbidden" in w["code"]]
+
+
+def test_fixed_costs_over_the_budget_are_warned_on_the_cover():
+    s = yaml.safe_load((PARAMS / "crunch-snacks.yaml").read_text(encoding="utf-8"))
+    merchant = {**s["merchant"], "budget": 5000}
+    section_data = {k: v for k, v in s["rapid_growth_cadence"].items() if k != "actuals"}
+    params = params_from_notebook("rapid_growth_cadence", merchant, {**section_data, "simulations": 200},
+                                  str(PARAMS / "crunch-snacks.yaml"))
+    plan = build_plan(params)
+    (w,) = [w for w in plan.warnings if w["code"] == "rapid_growth_cadence.over_budget"]
+    assert "(¥8,000)" in w["message"] and "(¥5,000)" in w["message"]
+    assert 'data-warning="rapid_growth_cadence.over_budget"' in _handout(plan)

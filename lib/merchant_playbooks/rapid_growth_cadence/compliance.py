@@ -22,10 +22,12 @@ SCHEME_MECHANIC = {"coupon": "coupon", "group_buy": "group_buy"}
 # Weekly fixtures run in the mini program (the bargain's friends help "inside the mini program")
 # and are announced in the groups (messages: rapid_growth_cadence.weekly.*).
 WEEKLY_CHANNELS = ("mini_program", "wechat_group")
-# Event sales run in the mini program; the warm-up teaser goes to groups and Moments, the notice
-# to existing customers to the official account (words_year.py `channels`: channels.intro,
-# channels.channels_discount). Text messages to past buyers are not a WeChat channel.
-EVENT_CHANNELS = ("mini_program", "wechat_group", "external_link", "official_account")
+# Event sales run in the mini program; the warm-up teaser goes to the groups and the mini program's
+# own share cards, the notice to existing customers to the official account (words_year.py
+# `channels`: channels.intro, channels.channels_discount). No H5 link or Moments post: the rules
+# table's alternative for coupons and group buys there (in_app_cards, coupon_not_for_sharing) is the
+# mini program's own cards. Text messages to past buyers are not a WeChat channel.
+EVENT_CHANNELS = ("mini_program", "wechat_group", "official_account")
 
 
 def event_schemes(section: Section, events: Iterable[cal.Event] | None = None) -> list[str]:

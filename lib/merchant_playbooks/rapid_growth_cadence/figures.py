@@ -20,6 +20,7 @@ import pandas as pd
 from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
 from .model import GOALS, CadenceModel, build_model
+from .money import cost_share, ledger
 from .schema import Section
 from .stock import frames
 
@@ -53,7 +54,7 @@ def plan_figures(params: PlaybookParams) -> Figures:
     return Figures(
         start=start, end=date(s.year, 12, 31), seed=s.seed, simulations=s.simulations,
         kpis=kpi_figures(model), headline=HEADLINE, timeline=timeline(model), tables=tables,
-        data=plan_data(model, s, years), model=model)
+        data={**plan_data(model, s, years), **merchant_data(params, model)}, model=model, ledger=ledger(model))
 
 
 def brand_years(model: CadenceModel, s: Section) -> int | None:
@@ -206,6 +207,28 @@ def ladder_tables(model: CadenceModel) -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------- the playbook's own plan.json fields
 
 
+def merchant_data(params: PlaybookParams, model: CadenceModel) -> dict:
+    """The merchant's and the section's figures the words state (each read from here, never copied)."""
+    s, m = params.section, params.merchant
+    months = model.monthly_rows
+    return {
+        "fans": m.fans,
+        "budget": m.budget,
+        "monthly_sales": m.monthly_sales,
+        "warmup_days": s.warmup_days,
+        "min_days_between_discounts": s.min_days_between_discounts,
+        "fixed_cost_per_event": s.fixed_cost_per_event,
+        "fixed_costs": model.fixed_cost,
+        "baseline_growth": {"low": s.baseline_growth.low, "high": s.baseline_growth.high},
+        "event_count": len(model.events),
+        "cost_share": round(cost_share(model), 4),
+        # the months' expected sales are each the middle of that month's own range: their sum is not
+        # the year's expected sales (kpis.sales.p50), and the forecast says so with both figures
+        "monthly_sales_p50_sum": round(sum(r["sales_p50"] for r in months), 2),
+    }
+
+
+
 def plan_data(model: CadenceModel, s: Section, years: int | None) -> dict:
     threshold, off = spend_threshold(model.average_order_value)
     backup = backup_product(model, s.value_discount)
@@ -215,7 +238,8 @@ def plan_data(model: CadenceModel, s: Section, years: int | None) -> dict:
         "average_order_value": model.average_order_value,
         "max_discount_events_per_month": model.month_cap,
         "max_discount_events_per_year": model.year_cap,
-        "targets": {g: getattr(s.targets, g) for g in GOALS},
+        # sales as a float: whole units, shown without cents (a money figure that is not a price)
+        "targets": {g: float(s.targets.sales) if g == "sales" else getattr(s.targets, g) for g in GOALS},
         "monthly_targets": [{"month": int(r["month"]), **{g: int(r[g]) for g in GOALS}} for r in model.monthly_rows],
         "reach": model.reach,
         "weekly_activities": [{"date": d.isoformat(), "activity": a} for d, a in model.weekly],

@@ -66,6 +66,9 @@ class CadenceModel:
     ranked_products: tuple = ()  # `products` as read-only rows, best potential score first
     potential_skus: list[str] = field(default_factory=list)  # the potential products, in catalogue order
     daily_columns: dict[str, list | np.ndarray] = field(default_factory=dict)  # `daily_targets` as columns
+    #: the year's money per draw (the P&L reads them): sales, everyday sales without the calendar
+    #: (`baseline`), price cuts given away (`markdown`)
+    draws: dict[str, np.ndarray] = field(default_factory=dict)
 
     # The tables as DataFrames, made when first asked for: the plan reads the plain rows above
     # (pandas costs more per small frame than the model's arithmetic; the live panel notices).
@@ -187,6 +190,7 @@ def build_model(s: Section, monthly_sales: Decimal, catalogue_path: Path, catalo
         sim=sim, ladder_columns=ladder_columns, event_rows={r["key"]: r for r in rows}, monthly_rows=monthly_rows,
         ranked_products=catalogue.ranked, potential_skus=list(catalogue.potential),
         daily_columns={"date": days, "month": [d.month for d in days], **targets},
+        draws={"sales": totals["sales"], "baseline": sim.baseline, "markdown": cost_draws},
     )
 
 
@@ -253,6 +257,7 @@ def _event_rows(days: list[date], events: list[cal.Event], targets: dict[str, np
             "sales_p10": band["p10"], "sales_p50": band["p50"], "sales_p90": band["p90"],
             "markdown_p50": cut_p50,
             "stock_units": int(sum(columns["stock_needed"])) if columns else 0,
+            "ladder_products": len(columns["sku"]) if columns else 0,
             "stockout_products": sum(1 for r in columns["stockout_risk"] if r > 0.1) if columns else 0,
         })
     return rows

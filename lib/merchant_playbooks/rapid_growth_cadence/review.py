@@ -71,11 +71,15 @@ def full_spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
     )
 
 
-def so_far(s: review.ReviewSpec, last: date) -> review.ReviewSpec:
-    """The spec of the year up to `last`: the plan's days until then, and the sales they were to bring."""
-    band = s.daily[pd.to_datetime(s.daily["date"]).dt.date <= last]
-    target = float(band.loc[band["metric"] == "sales", "p50"].sum())
-    return dataclasses.replace(s, daily=band, goal_target=target)
+def so_far(s: review.ReviewSpec, last: date, reported: frozenset[date] | None = None) -> review.ReviewSpec:
+    """The spec of the year up to `last`: the plan's days until then, and the sales they were to bring
+    on the days `reported` (all of them without the set): the plan the review's table compares with."""
+    days = pd.to_datetime(s.daily["date"]).dt.date
+    band = s.daily[days <= last]
+    counted = band["metric"] == "sales"
+    if reported is not None:
+        counted &= days[band.index].isin(reported)
+    return dataclasses.replace(s, daily=band, goal_target=float(band.loc[counted, "p50"].sum()))
 
 
 def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
@@ -88,7 +92,8 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
     path = params.data_path(params.section.actuals)
     days = sorted(review.plan_band(full.daily)["date"].unique())
     seen = review.read_actuals(path, tuple(m.key for m in METRICS), days[0], days[-1], display_path(path)).table.index
-    return so_far(full, max(seen) if len(seen) else days[-1])
+    reported = frozenset(pd.to_datetime(pd.Index(seen)).date) if len(seen) else None
+    return so_far(full, max(seen) if len(seen) else days[-1], reported)
 
 
 __all__ = ["METRICS", "full_spec", "so_far", "spec"]

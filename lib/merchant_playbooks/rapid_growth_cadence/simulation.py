@@ -24,6 +24,7 @@ from .targets import event_lift, sale_slice, season_weights, weekly_mask
 class Simulation:
     sales: np.ndarray  # (draws, days)
     rates: dict[str, np.ndarray]  # conversion_rate, new_member_rate, ladder_share: (draws,)
+    baseline: np.ndarray | None = None  # (draws,): the year's everyday sales, before weekly and event lifts
 
 
 def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list[tuple[date, str]],
@@ -45,6 +46,7 @@ def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list
     # without a weekly activity or an event is multiplied by exactly 1, which changes nothing, so
     # only the days that have one are multiplied (in place, by the same factors as ever)
     sales = (start_daily * season_weights(s, days))[None, :] * ramp
+    baseline = sales.sum(axis=1)  # what the shop sells without the calendar's fixtures and events
     weekly_on = np.flatnonzero(weekly_mask(days, weekly))
     if len(weekly_on):
         sales[:, weekly_on] *= (1 + weekly_lift)[:, None]
@@ -53,7 +55,7 @@ def simulate(s: Section, days: list[date], events: list[cal.Event], weekly: list
         # the events covering these days is the max the day had, from 0, event by event)
         lift = covering[0] if len(covering) == 1 else np.maximum.reduce(covering)
         sales[:, cols] *= (1 + lift)[:, None]
-    return Simulation(sales, rates)
+    return Simulation(sales, rates, baseline)
 
 
 def _segments(lifts: list[tuple[slice, np.ndarray]]) -> list[tuple[slice, list[np.ndarray]]]:

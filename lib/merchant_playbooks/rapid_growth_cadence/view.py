@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import i18n
+from ..figref import fig, fig_range
 from ..figures import Figures
 from ..loading import PlaybookParams
 from ..plan import Section
@@ -42,9 +43,27 @@ class View:
         events = self.model.events
         self.names = {e.key: event_name(e.key, self.data["brand_years"], self.lang) for e in events}
         self.themes = {e.key: e.theme or self.t(f"event_theme.{e.key}") for e in events}
+        self.index = {e.key: i for i, e in enumerate(events)}  # an event's row in the events' tables
+
+    @staticmethod
+    def f(key: str, kind: str = "count") -> str:
+        """A figure of plan.json, by its path (see `figref`)."""
+        return fig(key, kind)
+
+    @staticmethod
+    def fr(key: str, kind: str = "count") -> str:
+        """A {p10, p50, p90} range of plan.json, by its path: one number when its ends read the same."""
+        return fig_range(key, kind)
+
+    def ev(self, key: str, column: str, kind: str = "count") -> str:
+        """A cell of the event's row in `tables.event_forecast` (its dates, targets, forecast, stock)."""
+        return fig(f"tables.event_forecast.{self.index[key]}.{column}", kind)
 
     def t(self, key: str, **kw: object) -> str:
         return i18n.t(f"{NS}.{key}", self.lang, **kw)
+
+    def common(self, key: str, **kw: object) -> str:
+        return i18n.t(f"common.{key}", self.lang, **kw)
 
     def money(self, v: Decimal | float, decimals: int = 0) -> str:
         return i18n.money(v, self.m.currency, self.lang, decimals=decimals)

@@ -14,7 +14,7 @@ DATES = ("date", "warmup_start", "sale_start", "sale_end")
 def channels(v: View) -> Section:
     t = v.t
     return v.section(
-        "channels", Para(t("channels.intro", days=v.s.warmup_days)),
+        "channels", Para(t("channels.intro", days=v.f("warmup_days"))),
         Table("warmups", labels=(("event", t("channels.event")), ("warmup_start", t("channels.warmup")),
                                  ("notice", t("channels.notice")), ("sale_start", t("channels.sale")),
                                  ("last_call", t("channels.last_call")), ("channels", t("channels.channels"))),
@@ -39,14 +39,15 @@ def timeline(v: View) -> Section:
 
 
 def forecast(v: View) -> Section:
-    t, money, sales = v.t, v.money, v.model.annual["sales"]
-    growth = v.s.baseline_growth
+    t, f = v.t, v.f
     return v.section(
         "forecast",
         KpiGrid(()),
-        Para(t("forecast.text", p50=money(sales.p50), p10=money(sales.p10), p90=money(sales.p90),
-               run_rate=money(v.m.monthly_sales),
-               growth=f"{i18n.percent(growth.low, 0)} – {i18n.percent(growth.high, 0)}")),
+        Para(t("forecast.text", sales=v.fr("kpis.sales", "money"), run_rate=f("monthly_sales", "money"),
+               low=f("baseline_growth.low", "share"), high=f("baseline_growth.high", "share"))),
+        Para(t("forecast.months", sum=f("monthly_sales_p50_sum", "money"), p50=f("kpis.sales.p50", "money"))),
+        Para(t("forecast.extra", extra=v.fr("economics.net_sales", "money"), cuts=v.fr("economics.discounts", "money"),
+               fixed=f("economics.fixed.p50", "money"))),
         Table("event_forecast", t("forecast.caption"), labels=(
             ("event", t("forecast.event")), ("target_sales", t("forecast.target")), ("sales_p10", t("forecast.p10")),
             ("sales_p50", t("forecast.p50")), ("sales_p90", t("forecast.p90")), ("stock_units", t("forecast.stock"))),
@@ -66,7 +67,7 @@ def decision(v: View) -> Section:
             ("sales_growth", t("decision.growth"))),
             formats=(("score", "number"), ("role", f"key:{NS}.role"), ("monthly_sales", "count"),
                      ("sales_growth", "share"))),
-        Para(t("decision.potential_count", count=v.data["potential_count"], hot=v.data["hot_count"])),
+        Para(t("decision.potential_count", count=v.f("potential_count"), hot=v.f("hot_count"))),
         title=t("decision.title"))
 
 
@@ -88,7 +89,8 @@ def risks(v: View) -> Section:
                  ("count", "count"), ("start", "date"), ("end", "date")))]
     backup = v.data["backup_product"]
     if backup is not None:
-        blocks.append(Callout(t("risks.backup_event", product=backup["name"], price=v.money(backup["price"], 2))))
+        blocks.append(Callout(t("risks.backup_event", product=backup["name"],
+                                price=v.f("backup_product.price", "money_exact"))))
     if len(v.figures.tables["stock_risks"]):
         blocks.append(Table("stock_risks", t("risks.stock_caption"), labels=(
             ("event", t("risks.event")), ("product", t("risks.product")), ("on_hand", t("risks.on_hand")),
@@ -103,26 +105,28 @@ LADDER_FORMATS = (("step", f"key:{NS}.step"), ("tag", f"key:{NS}.role"), ("price
 
 def event_briefs(v: View) -> Section:
     """One brief per event: its dates, mechanics, targets and stock, then its products and prices."""
-    t, money = v.t, v.money
-    scheme_kw = {"threshold": money(v.data["spend_threshold"]), "off": money(v.data["spend_off"])}
+    t, f, ev = v.t, v.f, v.ev
+    scheme_kw = {"threshold": f("spend_threshold", "money_exact"), "off": f("spend_off", "money_exact")}
     blocks: list[object] = []
     for e in v.model.events:
-        row, cols = v.model.event_rows[e.key], v.model.ladder_columns[e.key]
         if e.discount:
             gift = v.data["gifts"][e.key] or "—"
             mech = t("brief.mechanics", schemes=" ".join(t(f"scheme.{x}", gift=gift, **scheme_kw) for x in e.schemes))
         else:
             mech = t("brief.theme_mechanics")
-        count_products = len(cols["sku"]) if cols else 0
-        blocks.append(Rules(t("brief.heading", name=v.names[e.key], day=i18n.day(e.day, v.lang),
+        count_products = v.model.event_rows[e.key]["ladder_products"]
+        stock = (t("brief.stock", units=ev(e.key, "stock_units"), count=ev(e.key, "ladder_products"))
+                 if count_products else t("brief.no_stock"))
+        blocks.append(Rules(t("brief.heading", name=v.names[e.key], day=ev(e.key, "date", "date"),
                               type=v.type_text(e.discount)), (
             t("brief.theme", theme=v.themes[e.key]),
-            t("brief.dates", warmup=v.day(e.warmup_start), start=v.day(e.sale_start), end=v.day(e.sale_end),
-              days=e.sale_days),
+            t("brief.dates_one" if e.sale_days == 1 else "brief.dates", warmup=ev(e.key, "warmup_start", "date"),
+              start=ev(e.key, "sale_start", "date"), end=ev(e.key, "sale_end", "date"), days=ev(e.key, "sale_days")),
             mech,
-            t("brief.target", sales=money(row["target_sales"]), members=v.count(row["target_members"]),
-              p50=money(row["sales_p50"]), p10=money(row["sales_p10"]), p90=money(row["sales_p90"])),
-            t("brief.stock", units=v.count(row["stock_units"]), count=count_products),
+            t("brief.target", sales=ev(e.key, "target_sales", "money"), members=ev(e.key, "target_members"),
+              p50=ev(e.key, "sales_p50", "money"), p10=ev(e.key, "sales_p10", "money"),
+              p90=ev(e.key, "sales_p90", "money")),
+            stock,
         )))
         if count_products:
             blocks.append(Table(f"ladder_{e.key}", t("brief.ladder_caption", name=v.names[e.key]), labels=(
