@@ -27,6 +27,12 @@ METRICS = tuple(m.key for m in bargaining_review.METRICS)
 START = date(2026, 12, 1)
 
 
+@pytest.fixture(autouse=True)
+def _after_the_campaigns(monkeypatch):
+    """These campaigns are reviewed after they ended (the review covers days up to the run date only)."""
+    monkeypatch.setenv("PLAYBOOKS_TODAY", "2027-12-31")
+
+
 def bargaining(tmp_path: Path, actuals: str | None = "actuals.csv", lang: str = "en", **kw) -> PlaybookParams:
     base = {"start_date": START, "original_price": 199, "floor_price": 99, "unit_cost": 60, "stock": 300,
             "helpers_needed": 8, "fixed_costs": 500, "simulations": 400, "actuals": actuals}

@@ -35,6 +35,12 @@ CASES = {
 RAPID_DAYS = 90  # a year plan reviewed after its first quarter
 
 
+@pytest.fixture(autouse=True)
+def _after_the_campaigns(monkeypatch):
+    """These campaigns are reviewed after they ended (the review covers days up to the run date only)."""
+    monkeypatch.setenv("PLAYBOOKS_TODAY", "2027-12-31")
+
+
 def params_for(playbook: str, actuals: str | None, simulations: int = 200) -> PlaybookParams:
     sample = load_params(PARAMS / CASES[playbook][0]).for_playbook(playbook)
     section = sample.section.model_copy(update={"actuals": actuals, "simulations": simulations})

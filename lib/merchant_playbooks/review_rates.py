@@ -36,6 +36,7 @@ class RateEstimate:
     estimate: float = math.nan
     low: float = math.nan
     high: float = math.nan
+    reason: str | None = None  # why it was not estimated: no_data | no_fans | no_base | contradictory
 
     @property
     def estimated(self) -> bool:
