@@ -181,10 +181,30 @@ def test_rates_move_with_the_actuals(tmp_path):
     table.to_csv(tmp_path / "actuals.csv", index=False)
     plan = build_plan(params)
     rates = plan.data["review_summary"]["rates"]
-    assert rates["attempt_rate"]["estimate"] == pytest.approx(2 * params.section.attempt_rate.centre)
+    centre = params.section.attempt_rate.centre
+    # the days alone say twice the planned rate; the planned range (the prior) pulls it back a little
+    assert rates["attempt_rate"]["observed"] == pytest.approx(2 * centre)
+    assert centre < rates["attempt_rate"]["estimate"] < 2 * centre
+    assert rates["attempt_rate"]["estimate"] - centre > 0.5 * centre  # ...the counts weigh more than the guess
     assert rates["helpers_mean"]["estimate"] == pytest.approx(params.section.helpers_mean.centre)
-    assert rates["order_rate"]["estimate"] == 1.0 and rates["order_rate"]["next"][1] == 1.0  # a rate stays a rate
     assert rates["views_per_fan"]["estimate"] == pytest.approx(params.section.views_per_fan.centre)
+    # more orders than finished bargains: contradictory figures teach nothing, the range is kept and says why
+    order = rates["order_rate"]
+    assert order["reason"] == "contradictory" and order["next"] is None and order["contradictory_days"]
+    assert "contradict" in plan.tables["review_rates"].set_index("name").at["order_rate", "next"]
+
+
+def test_the_posterior_narrows_with_more_days_and_stays_a_rate(tmp_path):
+    params = bargaining(tmp_path, duration_days=15)
+    table = p50_table(params)
+    table["orders"] = table["completions"]  # every finished bargain paid: 100%, at the rate's bound
+    table.to_csv(tmp_path / "actuals.csv", index=False)
+    full = build_plan(params).data["review_summary"]["rates"]["order_rate"]
+    table.iloc[:4].to_csv(tmp_path / "actuals.csv", index=False)
+    few = build_plan(params).data["review_summary"]["rates"]["order_rate"]
+    assert full["next"][1] <= 1.0 and few["next"][1] <= 1.0 and full["estimate"] < 1.0  # a rate stays a rate
+    assert few["estimate"] < full["estimate"]  # fewer days: closer to the planned centre
+    assert full["next"][1] - full["next"][0] <= few["next"][1] - few["next"][0]
 
 
 def test_helpers_link_inverts_the_cap_at_n():

@@ -79,7 +79,9 @@ def review_data(plan: Plan, review: Review, lang: str) -> tuple[dict, dict]:
         "goal": review.goal,
         "cost_per_result": review.cost,
         "rates": {r.name: {"metric": r.metric, "planned": r.planned.as_list(), "estimate": r.estimate,
-                           "next": [r.low, r.high] if r.estimated else None, "days": r.days}
+                           "next": [r.low, r.high] if r.estimated else None, "days": r.days,
+                           "observed": r.observed, "events": r.events, "exposure": r.exposure, "share": r.share,
+                           "reason": r.reason, "contradictory_days": r.contradictory_days}
                   for r in review.rates},
         "next_params": next_params_yaml(review, lang) if any(r.estimated for r in review.rates) else None,
         "period": review.spec.period,

@@ -279,9 +279,9 @@ def _learn_blocks(plan: Plan, review: Review, f: _Fmt) -> list[Any]:
     spec = review.spec
     rows = []
     for r in review.rates:
-        base = spec.metric(r.metric).base
-        basis = f.t("learn.per", metric=f.label(r.metric), base=f.base(base)) \
-            if base else f.t("learn.vs_plan", metric=f.label(r.metric))
+        per = "learn.per_so_far" if r.cumulative else "learn.per"
+        basis = f.t(per, metric=f.label(r.metric), base=f.base(r.base)) \
+            if r.base else f.t("learn.vs_plan", metric=f.label(r.metric))
         rows.append({"rate": _rate_name(r, f), "name": r.name, "basis": basis,
                      "planned": f.range(r.planned.low, r.planned.high, _is_share(r)),
                      "change": f.pct(r.change) if r.estimated else "—",
