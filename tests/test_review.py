@@ -71,6 +71,12 @@ def test_actuals_equal_to_the_p50_series_give_zero_variance_and_the_planned_cent
     assert set(rates) == {"views_per_fan", "attempt_rate", "helpers_mean", "order_rate", "new_share"}
     for name, r in rates.items():
         centre = getattr(params.section, name).centre
+        if name == "new_share":  # read directly (new followers = (starters + helpers) × new share), not scaled
+            table = p50_table(params)
+            ratio = table["new_followers"].sum() / (table["attempts"] + table["helpers"]).sum()
+            assert r["observed"] == pytest.approx(ratio, rel=1e-9)
+            assert min(ratio, centre) <= r["estimate"] <= max(ratio, centre)
+            continue
         assert r["estimate"] == pytest.approx(centre, rel=1e-12), name
         assert r["next"][0] <= r["estimate"] <= r["next"][1] and r["days"] == 15
     summary = plan.data["review_summary"]
@@ -83,18 +89,18 @@ def test_days_outside_the_band_are_flagged(tmp_path):
     params = bargaining(tmp_path)
     table = p50_table(params)
     table.loc[2, "views"] *= 5  # 3 Dec: a post that took off
-    table.loc[5, "new_followers"] = 0  # 6 Dec: the follow step broke
+    table.loc[1, "new_followers"] = 0  # 2 Dec: the follow step broke
     table.loc[9, "orders"] = 40  # 10 Dec: far more orders than any plan
     table.to_csv(tmp_path / "actuals.csv", index=False)
     plan = build_plan(params)
     flagged = {(f["date"], f["metric"], f["side"]) for f in plan.data["review_summary"]["flagged_days"]}
-    assert flagged == {("2026-12-03", "views", "above"), ("2026-12-06", "new_followers", "below"),
+    assert flagged == {("2026-12-03", "views", "above"), ("2026-12-02", "new_followers", "below"),
                        ("2026-12-10", "orders", "above")}
     kpis = plan.data["review"]
     assert (kpis["views"]["days_above"], kpis["new_followers"]["days_below"], kpis["orders"]["days_above"]) == (1, 1, 1)
     assert kpis["attempts"]["days_below"] == kpis["attempts"]["days_above"] == 0
     html = section_html(plan, plan.sections["review"])
-    assert "3 Dec: Product views ↑" in html and "6 Dec: New followers ↓" in html
+    assert "3 Dec: Product views ↑" in html and "2 Dec: New followers ↓" in html
     chart = chart_review(plan).to_dict()
     values = chart["data"]["values"] if "values" in chart.get("data", {}) else next(iter(chart["datasets"].values()))
     assert {v["measure"] for v in values if v["status"] == "above"} == {"Product views", "Orders at the floor price"}

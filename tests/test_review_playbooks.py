@@ -91,8 +91,8 @@ def test_actuals_equal_to_the_p50_series_give_zero_variance_and_the_planned_cent
         assert r["next"][0] <= r["estimate"] <= r["next"][1] and r["days"] == len(table)
     assert summary["flagged_days"] == [] and summary["missing_days"] == []
     # the goal is the P50 of the total; the sum of daily P50s is close to it (a fission campaign's
-    # days are skewed: a few percent apart with 200 draws)
-    assert summary["goal"]["actual"] == pytest.approx(summary["goal"]["target"], rel=0.05)
+    # days are skewed: a few percent apart with 200 draws, more since a typed range is its P10–P90)
+    assert summary["goal"]["actual"] == pytest.approx(summary["goal"]["target"], rel=0.08)
     assert summary["days_planned"] == len(table)  # a partial year is reviewed up to its last day reported
     json.dumps(plan.data["review"], allow_nan=False)  # no NaN, not even for the school with no fans nor budget
     json.dumps({k: v for k, v in summary.items() if k != "goal"}, allow_nan=False)

@@ -107,6 +107,8 @@ class Pooled:
     low: float  # P10 of the next campaign's rate
     high: float  # P90
     tau: float  # the spread between campaigns (log scale)
+    mean_low: float = math.nan  # P10 of the pooled mean itself (narrows as campaigns are added)
+    mean_high: float = math.nan
 
 
 def pool(estimates: Sequence[float], events: Sequence[float], share: bool,
@@ -137,7 +139,8 @@ def pool(estimates: Sequence[float], events: Sequence[float], share: bool,
     low, high = min(low, mean - floor), max(high, mean + floor)
     if share:
         low, high = max(low, 0.0), min(high, 1.0)
-    return Pooled(mean, max(low, 0.0), high, math.sqrt(tau2))
+    se = math.sqrt(1 / ws.sum())
+    return Pooled(mean, max(low, 0.0), high, math.sqrt(tau2), back(mu - Z90 * se), back(mu + Z90 * se))
 
 
 def shrink(pooled: Pooled, own: Sequence[float], events: Sequence[float], share: bool,

@@ -85,6 +85,7 @@ def review_data(plan: Plan, review: Review, lang: str) -> tuple[dict, dict]:
                   for r in review.rates},
         "next_params": next_params_yaml(review, lang) if any(r.estimated for r in review.rates) else None,
         "period": review.spec.period,
+        "section": review.spec.section,
         "chart_metrics": list(review.spec.chart) or review.metrics,
     }
     return jsonable(per_kpi), jsonable(summary)

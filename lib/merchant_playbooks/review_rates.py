@@ -111,10 +111,12 @@ def _update(est: RateEstimate, rule: RateRule, num_a: np.ndarray, den_a: np.ndar
             ratio_p: float) -> None:
     """The planned range (prior) updated by what the days observed (the counts behind `ratio_a`)."""
     planned = est.planned
-    to_rate = _scaler(rule.link or (lambda x: x), ratio_p, planned.centre)
+    to_rate = (lambda x: x) if rule.direct else _scaler(rule.link or (lambda x: x), ratio_p, planned.centre)
     lo_bound, hi_bound = type(planned).bounds()
     est.observed = _clip(to_rate(ratio_a), lo_bound, hi_bound)
-    est.events = float(num_a.sum()) / bayes.overdispersion(num_a, den_a)
+    # the counts' information on the rate's scale: divided by the overdispersion of the days and by the
+    # square of the link's elasticity (helpers per bargain → mean helpers moves more than the ratio)
+    est.events = float(num_a.sum()) / bayes.overdispersion(num_a, den_a) / _elasticity(to_rate, ratio_a) ** 2
     # the exposure the events were counted over, on the rate's scale
     est.exposure = est.events / est.observed if est.observed > 0 else \
         float(den_a.sum()) * ratio_p / planned.centre / bayes.overdispersion(num_a, den_a)
@@ -126,6 +128,16 @@ def _update(est: RateEstimate, rule: RateRule, num_a: np.ndarray, den_a: np.ndar
     low, high = min(low, est.estimate - half), max(high, est.estimate + half)
     est.low = _clip(_round_sig(low, math.floor), lo_bound, hi_bound)
     est.high = _clip(_round_sig(high, math.ceil), lo_bound, hi_bound)
+
+
+def _elasticity(to_rate: Callable[[float], float], ratio: float, step: float = 0.01) -> float:
+    """d log(rate) / d log(ratio) at `ratio` (1 for a proportional link), never below 1."""
+    try:
+        up, down = to_rate(ratio * (1 + step)), to_rate(ratio / (1 + step))
+        e = math.log(up / down) / (2 * math.log1p(step)) if up > 0 and down > 0 else 1.0
+    except (ValueError, ZeroDivisionError):
+        e = 1.0
+    return max(e, 1.0) if math.isfinite(e) else 1.0
 
 
 def _scaler(link: Callable[[float], float], ratio_planned: float, centre: float) -> Callable[[float], float]:

@@ -60,6 +60,9 @@ class RateRule:
     base: tuple[str, ...] | None = None
     cumulative: bool = False
     unidentified: str | None = None  # why these actuals cannot measure it (a `review.learn.why` key)
+    # the ratio IS the rate in the model (new followers = (starters + helpers) × new share): read it as
+    # it is, not scaled from the plan's P50 ratio (a median of ratios is not the ratio of the centres)
+    direct: bool = False
 
 
 @dataclass(frozen=True)

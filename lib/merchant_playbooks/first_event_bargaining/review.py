@@ -82,7 +82,8 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
             review.RateRule("attempt_rate", "attempts"),
             review.RateRule("helpers_mean", "helpers", link=link),
             review.RateRule("order_rate", "orders"),
-            review.RateRule(follow, "new_followers"),
+            # new followers = (starters + helpers) × new share (× 1: the follow is required)
+            review.RateRule(follow, "new_followers", direct=bool(s.forced_follow)),
         ),
         goal="new_followers",
         goal_target=plan.kpis["new_followers"].band.p50,
