@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,12 @@ CASES = {
                              [(3, "joined", 5.0), (6, "store_buyers", 0.0)]),
 }
 RAPID_DAYS = 90  # a year plan reviewed after its first quarter
+
+
+@pytest.fixture(autouse=True)
+def _after_the_campaigns(monkeypatch):
+    """These campaigns are reviewed after they ended (the review covers days up to the run date only)."""
+    monkeypatch.setenv("PLAYBOOKS_TODAY", "2027-12-31")
 
 
 def params_for(playbook: str, actuals: str | None, simulations: int = 200) -> PlaybookParams:
@@ -85,8 +92,8 @@ def test_actuals_equal_to_the_p50_series_give_zero_variance_and_the_planned_cent
         assert r["next"][0] <= r["estimate"] <= r["next"][1] and r["days"] == len(table)
     assert summary["flagged_days"] == [] and summary["missing_days"] == []
     # the goal is the P50 of the total; the sum of daily P50s is close to it (a fission campaign's
-    # days are skewed: a few percent apart with 200 draws)
-    assert summary["goal"]["actual"] == pytest.approx(summary["goal"]["target"], rel=0.05)
+    # days are skewed: a few percent apart with 200 draws, more since a typed range is its P10–P90)
+    assert summary["goal"]["actual"] == pytest.approx(summary["goal"]["target"], rel=0.08)
     assert summary["days_planned"] == len(table)  # a partial year is reviewed up to its last day reported
     json.dumps(plan.data["review"], allow_nan=False)  # no NaN, not even for the school with no fans nor budget
     json.dumps({k: v for k, v in summary.items() if k != "goal"}, allow_nan=False)
@@ -133,3 +140,30 @@ def test_without_actuals_there_is_no_review():
     for playbook in CASES:
         plan = build(playbook, params_for(playbook, None, simulations=100))
         assert "review" not in plan.sections and "review" not in plan.data
+
+
+def test_a_viral_campaign_does_not_run_the_fission_rate_away(p50_tables, tmp_path):
+    """Ten times the participants, each sharing as planned: the shares per participant-day stay as planned
+    (the rate is shares / participants so far, not backed out of the campaign's total shares)."""
+    table = p50_tables["zero_fan_launch"].copy()
+    for m in ("shares", "views", "reached", "helpers", "participants", "new_fans"):
+        table[m] = table[m] * 10
+    table.to_csv(tmp_path / "viral.csv", index=False)
+    params = params_for("zero_fan_launch", str(tmp_path / "viral.csv"))
+    r = build("zero_fan_launch", params).data["review_summary"]["rates"]["shares_per_participant_day"]
+    planned = params.section.shares_per_participant_day
+    assert r["observed"] == pytest.approx(planned.centre, rel=1e-6)
+    assert planned.low <= r["next"][0] <= r["next"][1] <= planned.high * 1.2
+
+
+def test_a_rate_the_actuals_cannot_measure_stays_and_says_why(tmp_path):
+    sample = load_params(PARAMS / "bloom-household.yaml").for_playbook("first_event_bargaining")
+    merchant = sample.merchant.model_copy(update={"fans": 0})
+    (tmp_path / "a.csv").write_text("date,views,attempts\n2026-12-01,300,9\n2026-12-02,280,10\n", encoding="utf-8")
+    section = sample.section.model_copy(update={"actuals": "a.csv", "simulations": 200,
+                                                "start_date": date(2026, 12, 1), "external_views": 3000})
+    params = dataclasses.replace(sample, merchant=merchant, section=section, base_dir=tmp_path)
+    plan = build("first_event_bargaining", params)
+    r = plan.data["review_summary"]["rates"]["views_per_fan"]
+    assert r["reason"] == "no_fans" and r["next"] is None
+    assert "no fans" in section_html(plan, plan.sections["review"])

@@ -4,7 +4,7 @@
         --playbook first_event_bargaining --seed 11 --shock-days 1 --missing-days 1
     # writes data/samples/bloom-household-first_event_bargaining-actuals.csv
 
-How one campaign is drawn (seeded: same plan and seed, same file). It needs only
+The simulator is the library's (`merchant_playbooks.campaign_sim`). How one campaign is drawn (seeded: same plan and seed, same file). It needs only
 what every playbook's review declares (`<playbook>/review.py: spec(plan, params)`):
 the metrics in funnel order, each with its base, and the plan's daily P10/P50/P90.
 
@@ -33,80 +33,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from merchant_playbooks import registry
-from merchant_playbooks.loading import PlaybookParams, load_params
-from merchant_playbooks.plan import Plan
-from merchant_playbooks.review import ReviewSpec
-from scipy import stats
+from merchant_playbooks.campaign_sim import (  # noqa: F401 - the tool's names, as before
+    DAY_SPREAD,
+    SHOCK,
+    STEP_SPREAD,
+    plan_without_actuals,
+    simulate,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-STEP_SPREAD = 0.25  # how far one campaign's step rate strays from the plan's (log scale, at z = 1)
-DAY_SPREAD = 0.15  # day-to-day wobble of the root traffic (log scale)
-SHOCK = 0.35  # share of the root traffic left on a shock day
-
-
-def plan_without_actuals(params_file: Path, playbook: str) -> tuple[Plan, PlaybookParams, ReviewSpec]:
-    mp = load_params(params_file)
-    params = mp.for_playbook(playbook)
-    if getattr(params.section, "actuals", None):
-        params = dataclasses.replace(params, section=params.section.model_copy(update={"actuals": None}))
-    plan = registry.build_plan(playbook, params)
-    spec = registry.get(playbook).review()(plan, params)
-    return plan, params, spec
-
-
-def _lognormal_day(rng: np.random.Generator, days: int) -> np.ndarray:
-    return np.exp(rng.normal(-DAY_SPREAD**2 / 2, DAY_SPREAD, days))
-
-
-def simulate(spec: ReviewSpec, seed: int, shock_days: int = 0, missing_days: int = 0) -> pd.DataFrame:
-    """One plausible campaign as a daily table: date plus one column per metric of the spec."""
-    rng = np.random.default_rng(seed)
-    band = spec.daily.copy()
-    band["date"] = pd.to_datetime(band["date"]).dt.date
-    p50 = band.pivot(index="date", columns="metric", values="p50")
-    days = list(p50.index)
-    n = len(days)
-    middle = np.arange(1, n - 1) if n > 2 else np.arange(n)
-    shocked = set(rng.choice(middle, size=min(shock_days, len(middle)), replace=False).tolist())
-    actual: dict[str, np.ndarray] = {}
-    for metric in spec.metrics:
-        q = rng.beta(2.5, 2.5)
-        z = float(stats.norm.ppf(q))
-        planned = p50[metric.key].to_numpy()
-        if not metric.base:
-            b = band[band["metric"] == metric.key]
-            tot = {c: float(b[c].sum()) for c in ("p10", "p50", "p90")}
-            # z = ±1.28 at P10/P90: interpolate the total's band on the matching side
-            edge = tot["p90"] - tot["p50"] if z > 0 else tot["p50"] - tot["p10"]
-            level = max(tot["p50"] + z / 1.2816 * edge, 0.0) / tot["p50"] if tot["p50"] > 0 else 1.0
-            mean = planned * level * _lognormal_day(rng, n)
-            for d in shocked:
-                mean[d] *= SHOCK
-        else:
-            missing = [b for b in metric.base if b not in actual]
-            if missing:
-                raise ValueError(f"{metric.key}: its base {missing} must come earlier in the spec's metrics")
-            planned_base = p50[list(metric.base)].sum(axis=1).to_numpy()
-            rate = np.divide(planned, planned_base, out=np.zeros(n), where=planned_base > 0) * np.exp(STEP_SPREAD * z)
-            base_actual = sum(actual[b] for b in metric.base)
-            mean = base_actual * rate
-            if metric.kind == "count" and len(metric.base) == 1 and np.all(rate <= 1):
-                actual[metric.key] = rng.binomial(base_actual.astype(np.int64), np.clip(rate, 0, 1)).astype(float)
-                continue
-        actual[metric.key] = np.round(mean, 2) if metric.kind == "money" else rng.poisson(mean).astype(float)
-    out = pd.DataFrame({"date": [d.isoformat() for d in days], **actual})
-    for m in spec.metrics:
-        if m.kind == "count":
-            out[m.key] = out[m.key].astype(np.int64)
-    if missing_days:
-        keep = np.ones(n, dtype=bool)
-        candidates = [d for d in middle if d not in shocked]
-        keep[rng.choice(candidates, size=min(missing_days, len(candidates)), replace=False)] = False
-        out = out[keep]
-    return out.reset_index(drop=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,7 +63,38 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument("--params", type=Path, required=True, help="the merchant's params file (Save writes to it)")
     app.add_argument("--port", type=int, default=8866, help="port on localhost (default 8866)")
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lrn = sub.add_parser("learn", help="pool past campaigns (sections naming actuals:) into priors for new plans")
+    lrn.add_argument("inputs", nargs="+", type=Path, help="params files or folders of past campaigns")
+    lrn.add_argument("--out", type=Path, required=True, help="the priors file to write, e.g. priors.yaml")
+
+    cal = sub.add_parser("calibrate", help="measure how often the plans' P10-P90 ranges hold simulated campaigns")
+    cal.add_argument("inputs", nargs="*", type=Path, help="params files or folders (default: params/)")
+    cal.add_argument("--playbook", action="append", choices=registry.names(), dest="only")
+    cal.add_argument("--campaigns", type=int, default=100, help="simulated campaigns per merchant and playbook")
+    cal.add_argument("--seed", type=int, default=0)
     return p
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from .learn import learn, summary_lines
+
+    doc = learn(_inputs(args.inputs), args.out)
+    print("\n".join(summary_lines(doc, args.out)))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibrate import calibrate, report
+    from .loading import load_params
+
+    results = {}
+    for path in _inputs(args.inputs or [DEFAULT_PARAMS]):
+        mp = load_params(path)
+        for name in mp.playbooks:
+            if not args.only or name in args.only:
+                results[f"{mp.slug}.{name}"] = calibrate(name, mp.for_playbook(name), args.campaigns, args.seed)
+    print("\n".join(report(results)))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_app(args)
         if args.command == "new":
             return cmd_new(args)
+        if args.command in ("learn", "calibrate"):
+            return cmd_learn(args) if args.command == "learn" else cmd_calibrate(args)
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 1

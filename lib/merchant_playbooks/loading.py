@@ -33,7 +33,7 @@ __all__ = [
     "plain", "read_yaml", "slugify", "validate_data", "validate_section",
 ]
 
-TOP_LEVEL_KEYS = ("merchant", "playbooks", *registry.names())
+TOP_LEVEL_KEYS = ("merchant", "playbooks", "priors", *registry.names())
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class PlaybookParams:
     section: Any  # the playbook's own Section model
     source: str = "<notebook parameters>"
     base_dir: Path = field(default_factory=Path.cwd)
+    priors: dict | None = None  # the learned ranges this section took from its `priors:` file (priors.apply)
 
     @property
     def lang(self) -> str:
@@ -76,6 +77,7 @@ class MerchantParams:
     sections: dict[str, Any]
     playbooks: tuple[str, ...]  # to run, in order
     diagnosis: Diagnosis
+    priors: dict = field(default_factory=dict)  # per playbook: what came from the `priors:` file
 
     @property
     def base_dir(self) -> Path:
@@ -86,7 +88,8 @@ class MerchantParams:
         return merchant_slug(self.merchant, self.path)
 
     def for_playbook(self, name: str) -> PlaybookParams:
-        return PlaybookParams(name, self.merchant, self.sections[name], self.source, self.base_dir)
+        return PlaybookParams(name, self.merchant, self.sections[name], self.source, self.base_dir,
+                              self.priors.get(name))
 
 
 # ---------------------------------------------------------------- the file
@@ -103,7 +106,7 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
         raise ParamsError(source, [Problem("", f"contains a value of an unsupported YAML type ({exc}); "
                                                "use plain numbers, text, dates, lists and sections")]) from None
     names = registry.names()  # asked now, not at import: a playbook may be installed since
-    keys = ["merchant", "playbooks", *names]  # TOP_LEVEL_KEYS as of now
+    keys = ["merchant", "playbooks", "priors", *names]  # TOP_LEVEL_KEYS as of now
     problems = [Problem(str(key), unknown_key(str(key), keys), line=line_of(data, (key,)))
                 for key in data if key not in keys]
     merchant = None
@@ -120,14 +123,22 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
         listed = [name for name in names if name in data]
         if not listed and diagnosis:
             listed = [diagnosis.playbook]
-    sections = _sections(data, raw, listed, problems)
+    learned: dict = {}
+    if "priors" in data:  # ranges learned from past campaigns, for the rates the sections leave out
+        from . import priors
+
+        slug = merchant_slug(merchant, path) if merchant else None
+        filled, learned, found = priors.apply(raw, raw["priors"], listed, path.parent if path else Path.cwd(), slug,
+                                              line_of(data, ("priors",)))
+        problems += found
+    sections = _sections(data, filled if learned else raw, listed, problems)
     if problems:
         # in file order, so a consultant can walk down the file fixing them
         order = {id(p): i for i, p in enumerate(problems)}
         problems.sort(key=lambda p: (p.line is None, p.line or 0, order[id(p)]))
         raise ParamsError(source, problems)
     assert merchant is not None and diagnosis is not None
-    return MerchantParams(path, source, raw, merchant, sections, tuple(listed), diagnosis)
+    return MerchantParams(path, source, raw, merchant, sections, tuple(listed), diagnosis, learned)
 
 
 def _listed_playbooks(data: dict, raw: dict, problems: list[Problem]) -> list[str]:
@@ -213,8 +224,13 @@ def params_from_notebook(
     data = {"merchant": merchant, "playbooks": [playbook], playbook: section or {}}
     source = params_file or "<notebook parameters>"
     base = Path(params_file).resolve().parent if params_file else find_params_dir()
-    mp = validate_data(data, source, None)
-    return PlaybookParams(playbook, mp.merchant, mp.sections[playbook], source, base)
+    at = None
+    if params_file:  # the file's `priors:` fills the rates its section leaves out, as at load
+        written = read_yaml(Path(params_file), source)
+        if isinstance(written, dict) and "priors" in written:
+            data["priors"], at = written["priors"], Path(params_file).resolve()
+    mp = validate_data(data, source, at)
+    return PlaybookParams(playbook, mp.merchant, mp.sections[playbook], source, base, mp.priors.get(playbook))
 
 
 def find_params_dir(start: Path | None = None) -> Path:

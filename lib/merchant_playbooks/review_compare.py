@@ -21,6 +21,13 @@ from .review_rates import RateEstimate, estimate_rates
 from .review_spec import Metric, ReviewSpec
 
 CHANCE = 0.10  # a count is flagged only when it would be rarer than this even at the band's edge
+# A P10–P90 band leaves out about one day in five. The forecast "missed" a metric when far more
+# days fell outside: at least MISS_MIN_DAYS, and a one-sided binomial test against BAND_OUTSIDE
+# rejects at MISS_P (the flagged days are counted with the chance-widened band, so this errs
+# towards "held").
+BAND_OUTSIDE = 0.20
+MISS_MIN_DAYS = 3
+MISS_P = 0.01
 
 
 @dataclass
@@ -34,6 +41,7 @@ class Review:
     rates: list[RateEstimate]
     goal: dict | None
     cost: dict | None
+    campaign_end: date | None = None  # the plan's last day (after `end` when reviewed before it)
 
     @property
     def planned_days(self) -> list[date]:
@@ -64,7 +72,7 @@ def plan_band(daily: pd.DataFrame) -> pd.DataFrame:
     return band
 
 
-def status_of(actual: float, p10: float, p90: float, kind: str, spread: float = 1.0) -> str:
+def status_of(actual: float, p10: float, p90: float, kind: str, spread: float = 1.0, chance: bool = True) -> str:
     """within | below | above the P10–P90 band.
 
     The plan forecasts expected counts; a day's real count also varies by chance,
@@ -72,11 +80,14 @@ def status_of(actual: float, p10: float, p90: float, kind: str, spread: float = 
     ordinary). So for whole-number metrics the band is widened to the counts a day
     would show at least 10% of the time at its edges — Poisson, or negative binomial
     with variance `spread` × mean for counts that come in clumps (see `count_spread`)
-    — and is never narrower than P10–P90 rounded outwards.
+    — and is never narrower than P10–P90 rounded outwards. `chance=False` compares with the
+    band as printed (counts rounded to whole numbers): "within range" then means inside it.
     """
     if not math.isfinite(actual):
         return "missing"
-    if kind == "count":
+    if kind == "count" and not chance:
+        actual, lo, hi = round(actual), round(p10), round(p90)
+    elif kind == "count":
         lo = min(math.floor(p10 + 1e-9), _count_quantile(CHANCE, p10, spread))
         hi = max(math.ceil(p90 - 1e-9), _count_quantile(1 - CHANCE, p90, spread))
     else:
@@ -146,15 +157,28 @@ def variance_table(aligned: pd.DataFrame, spec: ReviewSpec) -> pd.DataFrame:
         seen = rows_m[rows_m["status"] != "missing"]
         p10, p50, p90, actual = (float(seen[c].sum()) for c in ("p10", "p50", "p90", "actual"))
         kind = spec.metric(metric).kind
-        spread = float((seen["spread"] * seen["p50"]).sum() / p50) if p50 > 0 else 1.0
         rows.append({
             "metric": metric, "kind": kind, "p10": p10, "p50": p50, "p90": p90, "actual": actual,
             "variance": actual - p50, "variance_share": (actual - p50) / p50 if p50 > 0 else math.nan,
-            "status": status_of(actual, p10, p90, kind, spread) if len(seen) else "missing",
-            "days_reported": len(seen), "days_below": int((seen["status"] == "below").sum()),
-            "days_above": int((seen["status"] == "above").sum()),
+            "status": status_of(actual, p10, p90, kind, chance=False) if len(seen) else "missing",
+            "days_reported": len(seen), **forecast_fit(len(seen), int((seen["status"] == "below").sum()),
+                                                       int((seen["status"] == "above").sum())),
         })
     return pd.DataFrame(rows)
+
+
+def forecast_fit(days: int, below: int, above: int) -> dict:
+    """Did the daily band hold? `forecast` is "held", or "missed_above" / "missed_below" /
+    "missed_both" when far more of the `days` fell outside than a P10–P90 band allows."""
+    from scipy.stats import binomtest
+
+    outside = below + above
+    p = float(binomtest(outside, days, BAND_OUTSIDE, alternative="greater").pvalue) if days else 1.0
+    fit = "held"
+    if outside >= MISS_MIN_DAYS and p < MISS_P:
+        fit = "missed_above" if above >= 3 * below else "missed_below" if below >= 3 * above else "missed_both"
+    return {"days_below": below, "days_above": above, "days_outside_share": outside / days if days else math.nan,
+            "forecast": fit, "forecast_p_value": p}
 
 
 def _goal(spec: ReviewSpec, by: pd.DataFrame) -> dict | None:
@@ -166,6 +190,7 @@ def _goal(spec: ReviewSpec, by: pd.DataFrame) -> dict | None:
     met = (round(actual) >= round(target)) if whole else actual >= target
     return {"metric": spec.goal, "target": target, "actual": actual, "met": bool(met),
             "difference": actual - target, "share": actual / target if target > 0 else math.nan,
+            "gap": abs(actual - target), "gap_share": abs(actual / target - 1) if target > 0 else math.nan,
             "days_reported": int(by.at[spec.goal, "days_reported"])}
 
 

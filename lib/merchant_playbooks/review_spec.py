@@ -46,12 +46,23 @@ class RateRule:
     it moved: `new = centre × link(observed) / link(planned)`. `link` maps the
     ratio to the rate when the model is not proportional (e.g. helpers per
     bargain → mean helpers, through the cap at N); by default the ratio itself.
-    Actuals equal to the plan's P50 series give back the planned centre exactly.
+    That observed rate, with the counts behind it, updates the planned range taken as
+    a prior (`bayes`: Beta–Binomial for shares, Gamma–Poisson otherwise). Actuals equal
+    to the plan's P50 series give back the planned centre exactly.
     """
 
     name: str  # the params field, e.g. "attempt_rate"
     metric: str
     link: Callable[[float], float] | None = None
+    # what the rate is measured against, when not the metric's funnel base: e.g. shares per
+    # participant-day is shares / participants so far (`cumulative`), never shares against the
+    # plan's total (a loop: more participants, more shares, more participants...)
+    base: tuple[str, ...] | None = None
+    cumulative: bool = False
+    unidentified: str | None = None  # why these actuals cannot measure it (a `review.learn.why` key)
+    # the ratio IS the rate in the model (new followers = (starters + helpers) × new share): read it as
+    # it is, not scaled from the plan's P50 ratio (a median of ratios is not the ratio of the centres)
+    direct: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,36 +12,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import i18n
+from .figref import fig
 from .plan import Callout, Code, Para, Plan, Section, Table
 from .review_actuals import MAX_LISTED
 from .review_compare import Review
+from .review_format import Fmt as _Fmt
+from .review_format import num as _num
 from .review_rates import RateEstimate, pivot
-from .review_spec import CHECKLIST, NS, ReviewSpec
-
-
-def label(plan: Plan, metric: str) -> str:
-    """A metric's name in the merchant's language: `review.metric.<playbook>.<name>` when the KPI's own label
-    does not fit a day-by-day review (e.g. "Sales over the year"), else the plan's KPI label, else
-    `review.metric.<name>`."""
-    own = f"{NS}.metric.{plan.playbook}.{metric}"
-    if i18n.has(own, plan.language):
-        return i18n.t(own, plan.language)
-    k = plan.kpis.get(metric)
-    if k:
-        return k.label
-    key = f"{NS}.metric.{metric}"
-    return i18n.t(key, plan.language) if i18n.has(key, plan.language) else metric.replace("_", " ")
-
+from .review_spec import CHECKLIST, NS
 
 # ------------------------------------------------------------------ the next campaign's params
-
-
-def _num(v: float) -> str:
-    return np.format_float_positional(v, trim="-", precision=6)
 
 
 def next_params_yaml(review: Review, lang: str) -> str:
@@ -63,73 +46,6 @@ def next_params_yaml(review: Review, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ the plan's review section
-
-
-class _Fmt:
-    """The merchant's formats for the review's numbers."""
-
-    def __init__(self, plan: Plan, spec: ReviewSpec) -> None:
-        self.plan, self.lang = plan, plan.language
-        self.kinds = {m.key: m.kind for m in spec.metrics}
-
-    def t(self, key: str, **kw: object) -> str:
-        return i18n.t(f"{NS}.{key}", self.lang, **kw)
-
-    def label(self, metric: str) -> str:
-        return label(self.plan, metric)
-
-    def inner(self, metric: str) -> str:
-        """The metric's label inside a sentence: lower case in English (Product views → product views)."""
-        text = self.label(metric)
-        if self.lang == "en" and text[:1].isupper() and not text[1:2].isupper():
-            return text[0].lower() + text[1:]
-        return text
-
-    def base(self, metrics: tuple[str, ...]) -> str:
-        """A funnel step's base: one label, or several added up in brackets."""
-        text = self.t("plus").join(self.inner(b) for b in metrics)
-        return f"({text})" if len(metrics) > 1 else text
-
-    def value(self, v: float, metric: str) -> str:
-        if not math.isfinite(v):
-            return "—"
-        if self.kinds.get(metric) == "money":
-            return i18n.money(float(v), self.plan.currency, self.lang)
-        return i18n.number(round(v))
-
-    def money(self, v: float) -> str:
-        return i18n.money(float(v), self.plan.currency, self.lang) if math.isfinite(v) else "—"
-
-    def signed(self, v: float, metric: str | None = None, money: bool = False) -> str:
-        if not math.isfinite(v):
-            return "—"
-        text = self.money(abs(v)) if money else self.value(abs(v), metric or "")
-        if text in ("0", self.money(0)):
-            return text
-        return ("+" if v > 0 else "−") + text
-
-    @staticmethod
-    def pct(v: float) -> str:
-        if not math.isfinite(v):
-            return "—"
-        text = f"{abs(v) * 100:.0f}%"
-        return text if text == "0%" else ("+" if v > 0 else "−") + text
-
-    def day(self, d: date) -> str:
-        return i18n.short_day(d, self.lang)
-
-    def days(self, ds: list[date], limit: int = 8) -> str:
-        shown = "、".join if self.lang == "zh" else ", ".join
-        text = shown(self.day(d) for d in ds[:limit])
-        return text + (self.t("and_more", n=len(ds) - limit) if len(ds) > limit else "")
-
-    def ratio(self, v: float) -> str:
-        if not math.isfinite(v):
-            return "—"
-        return i18n.percent(v, 1) if v < 1 else i18n.number(v, 2)
-
-    def range(self, low: float, high: float) -> str:
-        return f"{_num(low)} – {_num(high)}"
 
 
 def _step_ratio(review: Review, metric: str, column: str) -> float:
@@ -165,12 +81,28 @@ def _goal_text(review: Review, f: _Fmt) -> str:
     g = review.goal
     assert g is not None
     m = g["metric"]
-    kw = {"metric": f.label(m), "target": f.value(g["target"], m), "actual": f.value(g["actual"], m),
-          "by": f.value(abs(g["difference"]), m),
-          "share": f"{abs(g['share'] - 1) * 100:.0f}%" if math.isfinite(g["share"]) else "—"}
-    text = f.t("goal.met" if g["met"] else "goal.missed", **kw)
+    kind = "money" if f.kinds.get(m) == "money" else "count"
+    kw = {"metric": f.label(m), "target": fig("review_summary.goal.target", kind),
+          "actual": fig("review_summary.goal.actual", kind), "by": fig("review_summary.goal.gap", kind),
+          "share": fig("review_summary.goal.gap_share", "share") if math.isfinite(g["share"]) else "—"}
+    off = any(review.kpis["forecast"] != "held")
+    text = f.t("goal.met" if g["met"] else "goal.missed", **kw) + (f.t("goal.off_forecast") if off else "")
     missing = len(review.planned_days) - g["days_reported"]
     return text + (f.t("goal.partial", n=missing) if missing else "")
+
+
+def _forecast_missed(review: Review, f: _Fmt) -> list[Any]:
+    """One warning per metric whose daily band did not hold: far more days outside than it allows."""
+    out = []
+    for r in review.kpis.itertuples():
+        if r.forecast == "held":
+            continue
+        key = f"review.{r.metric}"
+        out.append(Callout(f.t(f"fit.{r.forecast}", metric=f.inner(r.metric),
+                               outside=fig(f"{key}.days_outside", "count"), days=fig(f"{key}.days_reported", "count"),
+                               above=fig(f"{key}.days_above", "count"), below=fig(f"{key}.days_below", "count")),
+                           "warning"))
+    return out
 
 
 def _flag_summary(review: Review, f: _Fmt) -> list[tuple[date, str]]:
@@ -220,8 +152,13 @@ def _notes(review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> list[Any]:
     reported, planned = review.reported_days, review.planned_days
     blocks.append(Para(f.t("intro", file=Path(review.actuals.source).name, reported=len(reported),
                            days=len(planned), dates=i18n.day_range(review.start, review.end, f.lang))))
+    if review.campaign_end and review.campaign_end > review.end:
+        blocks.append(Callout(f.t("so_far", end=f.day(review.campaign_end), today=f.day(review.end))))
+    missed = _forecast_missed(review, f)
     if review.goal:
-        blocks.append(Callout(_goal_text(review, f), "info" if review.goal["met"] else "warning"))
+        level = "info" if review.goal["met"] and not missed else "warning"
+        blocks.append(Callout(_goal_text(review, f), level))
+    blocks += missed
     if review.missing_days:
         blocks.append(Callout(f.t("missing_days", n=len(review.missing_days), days=f.days(review.missing_days))))
     absent = [m.key for m in review.spec.metrics if m.key not in review.metrics]
@@ -236,7 +173,9 @@ def _notes(review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> list[Any]:
                                   days=f.days(list(review.actuals.outside)))))
     if flags:
         listed = f.t("sep").join(f.t("day_item", day=f.day(d), items=text) for d, text in flags[:MAX_LISTED])
-        blocks.append(Callout(f.t("flagged", n=len(flags), days=listed), "warning"))
+        hint = f"flag_hint.{f.plan.playbook}" if i18n.has(f"{NS}.flag_hint.{f.plan.playbook}", f.lang) else \
+            "flag_hint.default"
+        blocks.append(Callout(f.t("flagged", n=len(flags), days=listed) + " " + f.t(hint), "warning"))
     elif reported:
         blocks.append(Para(f.t("none_flagged")))
     return blocks
@@ -251,7 +190,8 @@ def _kpi_table(plan: Plan, review: Review, f: _Fmt) -> Table:
     k["actual_text"] = [f.value(v, m) for v, m in zip(k["actual"], k["metric"], strict=True)]
     k["difference"] = [f"{f.signed(v, m)} ({f.pct(share)})" if math.isfinite(share) else f.signed(v, m)
                        for v, share, m in zip(k["variance"], k["variance_share"], k["metric"], strict=True)]
-    k["result"] = [f.t(f"status.{s}") for s in k["status"]]
+    k["result"] = [f.t(f"status.{s}") + ("" if fit == "held" else f.t("sep") + f.t(f"fit.short.{fit}"))
+                   for s, fit in zip(k["status"], k["forecast"], strict=True)]
     k["days_outside"] = [f.t("table.days_outside_cell", below=b, above=a) if a or b else "0"
                          for b, a in zip(k["days_below"], k["days_above"], strict=True)]
     plan.tables["review_kpis"] = k
@@ -293,8 +233,21 @@ def _cost_table(plan: Plan, review: Review, f: _Fmt) -> Table:
         ("difference", f.t("table.difference"))))
 
 
+def rate_label(plan: Plan, name: str) -> str:
+    """A rate's name in the merchant's language: `review.rate.<playbook>.<name>`, `review.rate.<name>`,
+    the playbook's panel label, else a generic "another planning assumption" (never the params key)."""
+    for key in (f"{NS}.rate.{plan.playbook}.{name}", f"{NS}.rate.{name}", f"{plan.playbook}.panel.{name}"):
+        if i18n.has(key, plan.language):
+            return i18n.t(key, plan.language)
+    return i18n.t(f"{NS}.rate_unnamed", plan.language)
+
+
 def _rate_name(r: RateEstimate, f: _Fmt) -> str:
-    return f.t(f"rate.{r.name}") if i18n.has(f"{NS}.rate.{r.name}", f.lang) else r.name
+    return rate_label(f.plan, r.name)
+
+
+def _is_share(r: RateEstimate) -> bool:
+    return type(r.planned).bounds() == (0.0, 1.0)
 
 
 def _checklist_table(plan: Plan, review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> Table:
@@ -309,8 +262,8 @@ def _checklist_table(plan: Plan, review: Review, f: _Fmt, flags: list[tuple[date
     moved = [r for r in review.rates if r.outside_plan]
     if moved:
         answers["next"] = f.t("sep").join(
-            f.t("check.next_rate", rate=_rate_name(r, f), low=_num(r.low), high=_num(r.high),
-                planned=f.range(r.planned.low, r.planned.high)) for r in moved)
+            f.t("check.next_rate", rate=_rate_name(r, f), next=f.range(r.low, r.high, _is_share(r)),
+                planned=f.range(r.planned.low, r.planned.high, _is_share(r))) for r in moved)
     elif any(r.estimated for r in review.rates):
         answers["next"] = f.t("check.next_held")
     plan.tables["review_checklist"] = pd.DataFrame(
@@ -326,13 +279,14 @@ def _learn_blocks(plan: Plan, review: Review, f: _Fmt) -> list[Any]:
     spec = review.spec
     rows = []
     for r in review.rates:
-        base = spec.metric(r.metric).base
-        basis = f.t("learn.per", metric=f.label(r.metric), base=f.base(base)) \
-            if base else f.t("learn.vs_plan", metric=f.label(r.metric))
+        per = "learn.per_so_far" if r.cumulative else "learn.per"
+        basis = f.t(per, metric=f.label(r.metric), base=f.base(r.base)) \
+            if r.base else f.t("learn.vs_plan", metric=f.label(r.metric))
         rows.append({"rate": _rate_name(r, f), "name": r.name, "basis": basis,
-                     "planned": f.range(r.planned.low, r.planned.high),
+                     "planned": f.range(r.planned.low, r.planned.high, _is_share(r)),
                      "change": f.pct(r.change) if r.estimated else "—",
-                     "next": f.range(r.low, r.high) if r.estimated else f.t("learn.kept"),
+                     "next": f.range(r.low, r.high, _is_share(r)) if r.estimated else
+                     f.t(f"learn.why.{r.reason}" if r.reason else "learn.kept"),
                      "days": r.days, "planned_low": r.planned.low, "planned_high": r.planned.high,
                      "estimate": r.estimate, "next_low": r.low, "next_high": r.high})
     plan.tables["review_rates"] = pd.DataFrame(rows)
@@ -343,9 +297,9 @@ def _learn_blocks(plan: Plan, review: Review, f: _Fmt) -> list[Any]:
     if any(r.estimated for r in review.rates):
         blocks.append(Code(next_params_yaml(review, f.lang), note=f.t("learn.paste", section=spec.section.split(".")[0]),
                            consultant=True))
-    kept = [name for name in spec.ranges if name not in {r.name for r in review.rates if r.estimated}]
+    kept = [name for name in spec.ranges if name not in {r.name for r in review.rates}]
     if kept:
-        blocks.append(Para(f.t("learn.unchanged", names=", ".join(kept))))
+        blocks.append(Para(f.t("learn.unchanged", names=f.t("sep").join(rate_label(plan, n) for n in kept))))
     return blocks
 
 

@@ -116,8 +116,9 @@ Simulations = Annotated[
 class Range(StrictModel):
     """An uncertain quantity: `[low, high]`, `{low: .., high: ..}` or one number (no uncertainty).
 
-    Monte Carlo draws it from a symmetric PERT between low and high, so its
-    centre, `(low + high) / 2`, is also its median.
+    The range is the quantity's P10–P90: Monte Carlo draws it from a symmetric PERT
+    stretched so that 80% of the draws fall between low and high (see `montecarlo.draw`),
+    and its centre, `(low + high) / 2`, is also its median.
     """
 
     low: float

@@ -33,6 +33,10 @@ def assemble(playbook: Any, params: Any) -> Plan:
     plan.sections = dict(words.sections)
     for w in words.warnings:
         plan.warn(**w)
+    if getattr(params, "priors", None):  # ranges learned from past campaigns (`priors:`)
+        from .priors_text import note
+
+        note(plan, params.priors)
     # -- the event's money: one P&L from the same draws as every other figure
     if figures.ledger is not None:
         from .economics import economics

@@ -8,7 +8,7 @@ model's daily metrics — the funnel, in order:
 
 Rates re-estimated (see `review.RateRule`; the others are kept as planned):
 - `views_per_fan` ← views against the plan (only reach × views per fan is seen;
-  the change is put on views per fan);
+  the change is put on views per fan); kept, with the reason, for a shop with no fans;
 - `attempt_rate` ← attempts / views;
 - `helpers_mean` ← helpers / attempts, through the cap at N: a bargain stops at
   N helpers, so helpers per bargain is E[min(H, N)], not the mean of H;
@@ -77,11 +77,13 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
         daily=plan.model.daily,
         ranges=s.uncertain(),
         rates=(
-            review.RateRule("views_per_fan", "views"),
+            # views with no fans are all external: they say nothing about views per fan
+            review.RateRule("views_per_fan", "views", unidentified="no_fans" if params.merchant.fans == 0 else None),
             review.RateRule("attempt_rate", "attempts"),
             review.RateRule("helpers_mean", "helpers", link=link),
             review.RateRule("order_rate", "orders"),
-            review.RateRule(follow, "new_followers"),
+            # new followers = (starters + helpers) × new share (× 1: the follow is required)
+            review.RateRule(follow, "new_followers", direct=bool(s.forced_follow)),
         ),
         goal="new_followers",
         goal_target=plan.kpis["new_followers"].band.p50,

@@ -9,8 +9,9 @@ model's daily metrics — the funnel, in order:
 (`k_factor` is a ratio, not a flow that adds up over days: it is left out.)
 
 Rates re-estimated (see `review.RateRule`; the others are kept as planned):
-- `shares_per_participant_day` ← shares against the plan (staff shares are part
-  of them; the change is put on participants' sharing);
+- `shares_per_participant_day` ← shares / participants so far (participant-days; staff
+  shares are part of them, as in the plan's ratio): the fission rate from the quantities
+  that identify it, so a campaign that went viral does not feed back into a runaway rate;
 - `views_per_share` ← views / shares;
 - `help_rate` ← helpers / reached; `join_rate` ← participants / reached (seed
   joins from fans and partners count in participants too);
@@ -66,7 +67,8 @@ def spec(plan: Plan, params: PlaybookParams) -> review.ReviewSpec:
         # the section's own ranges (partners' join rates sit in their partner entries)
         ranges={k: v for k, v in s.uncertain().items() if not k.startswith("partner_")},
         rates=(
-            review.RateRule("shares_per_participant_day", "shares"),
+            # per participant-day: shares / participants so far, never backed out of the campaign's total
+            review.RateRule("shares_per_participant_day", "shares", base=("participants",), cumulative=True),
             review.RateRule("views_per_share", "views"),
             review.RateRule("help_rate", "helpers"),
             review.RateRule("join_rate", "participants"),
