@@ -44,7 +44,8 @@ HTML("<p class='shop'>" + merchant["name"] + " · " + str(first_event_bargaining
     """if plan_out:
     plan = {"merchant": merchant, "section": first_event_bargaining}
     pathlib.Path(plan_out + ".plan.json").write_text(json.dumps(plan, sort_keys=True, default=str))
-    pathlib.Path(plan_out + ".xlsx").write_bytes(b"not really a spreadsheet: " + merchant["id"].encode())""",
+    pathlib.Path(plan_out + ".xlsx").write_bytes(b"not really a spreadsheet: " + merchant["id"].encode())
+    pathlib.Path(plan_out + ".ics").write_bytes(b"not really a calendar: " + merchant["id"].encode())""",
 ]
 
 

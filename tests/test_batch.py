@@ -62,7 +62,7 @@ def test_a_raise_a_dead_kernel_and_a_timeout_are_isolated(tmp_path):
         "ok-a": "ok", "ok-e": "ok", "raise-b": "failed", "die-c": "failed", "hang-d": "failed", "broken": "failed"}
     for slug in ("ok-a", "ok-e"):  # the others completed, every file in place
         assert sorted(p.name for p in (out / slug).iterdir() if not p.name.startswith(".")) == [
-            f"{PLAYBOOK}.html", f"{PLAYBOOK}.ipynb", f"{PLAYBOOK}.plan.json", f"{PLAYBOOK}.xlsx"]
+            f"{PLAYBOOK}.html", f"{PLAYBOOK}.ics", f"{PLAYBOOK}.ipynb", f"{PLAYBOOK}.plan.json", f"{PLAYBOOK}.xlsx"]
     raised, died, hung = results["raise-b"], results["die-c"], results["hang-d"]
     assert "ValueError: boom from raise-b" in raised["error"]
     assert raised["failing_source"] == 'if mode == "raise":'

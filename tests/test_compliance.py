@@ -25,7 +25,8 @@ from merchant_playbooks.compliance import (
 from merchant_playbooks.first_event_bargaining.compliance import uses
 from merchant_playbooks.first_event_bargaining.plan import build_plan
 from merchant_playbooks.loading import load_params
-from merchant_playbooks.plan import Callout, write_plan_files
+from merchant_playbooks.plan import Callout
+from merchant_playbooks.planfiles import write_plan_files
 from merchant_playbooks.render import section_html
 from merchant_playbooks.rule_warnings import plan_warnings, warnings_for
 

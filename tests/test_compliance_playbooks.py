@@ -12,7 +12,8 @@ from merchant_playbooks.compliance import check, check_groups
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.membership_community import compliance as mc
 from merchant_playbooks.membership_community.plan import build_plan as build_membership
-from merchant_playbooks.plan import Callout, Table, write_plan_files
+from merchant_playbooks.plan import Callout, Table
+from merchant_playbooks.planfiles import write_plan_files
 from merchant_playbooks.rapid_growth_cadence import compliance as rgc
 from merchant_playbooks.rapid_growth_cadence.figures import plan_figures
 from merchant_playbooks.rapid_growth_cadence.plan import build_plan as build_cadence

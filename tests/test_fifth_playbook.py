@@ -170,5 +170,7 @@ def test_playbooks_run_writes_its_handout_plan_json_and_xlsx(repo_copy):
     import openpyxl
 
     book = openpyxl.load_workbook(folder / "tasting_day.xlsx", read_only=True)
-    assert "days" in book.sheetnames
+    sheet = book["Forecast"]  # the section that shows the table, headed with its labels
+    assert [c.value for c in next(sheet.iter_rows(max_row=1))] == ["Day", "Tasters", "Buyers", "Profitable?"]
+    assert (folder / "tasting_day.ics").is_file()
     assert "Tasting day" in (out / "index.html").read_text(encoding="utf-8")

@@ -229,5 +229,5 @@ def test_portfolio_index_opens_offline_and_links_every_output(chromium, batch):
         o.page.set_viewport_size(DESKTOP)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         o.page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)
-    assert len(hrefs) == 4 * len(handouts)
+    assert len(hrefs) == 5 * len(handouts)  # handout, notebook, plan.json, xlsx, ics
     assert all((out / h).is_file() for h in hrefs), hrefs

@@ -21,7 +21,7 @@ from merchant_playbooks.loading import load_params
 from merchant_playbooks.membership_community import charts, community, rfm, tiers
 from merchant_playbooks.membership_community.orders import check_orders, read_orders
 from merchant_playbooks.membership_community.plan import build_plan
-from merchant_playbooks.plan import write_plan_files
+from merchant_playbooks.planfiles import write_plan_files
 from merchant_playbooks.schema import RateRange
 
 DAY0 = date(2026, 1, 1)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from lunarcalendar import Converter, Lunar
 from merchant_playbooks.errors import DataFileError, ParamsError
 from merchant_playbooks.loading import load_params, params_from_notebook
-from merchant_playbooks.plan import write_plan_files
+from merchant_playbooks.planfiles import write_plan_files
 from merchant_playbooks.rapid_growth_cadence import calendar as cal
 from merchant_playbooks.rapid_growth_cadence import charts
 from merchant_playbooks.rapid_growth_cadence.model import (

@@ -19,7 +19,7 @@ import yaml
 from conftest import PARAMS
 from merchant_playbooks import registry
 from merchant_playbooks.loading import PlaybookParams, load_params
-from merchant_playbooks.plan import write_plan_files
+from merchant_playbooks.planfiles import write_plan_files
 from merchant_playbooks.render import section_html
 
 # playbook -> (sample params, rates re-estimated, (day, metric, factor) pushed out of the band)

@@ -37,6 +37,7 @@ class BatchOptions:
     scheduler: str | None = None  # the Dask scheduler's address, for executor="dask"
     kernels: str = "auto"  # auto | fork | spawn | papermill (see kernels.py)
     warm_modules: list[str] | None = None  # what kernels import ahead (default: kernels.warm_modules())
+    pdf: bool = False  # also print each handout to an A4 PDF (pdf.py)
 
 
 def run_batch(inputs: list[Path], opts: BatchOptions, log=print) -> list[Result]:
@@ -92,6 +93,10 @@ def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log) -> list[
             if todo:
                 executor, server = _executor(opts, len(todo), progress)
                 executor.run(todo, out, on_result)
+            if opts.pdf:
+                from .pdf import print_handouts
+
+                print_handouts(out, results, log)
     finally:
         progress.close()
         if server is not None:

@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="how kernels start: forked from a pre-imported server (auto on Linux), spawned and "
                           "warmed ahead, or by papermill per notebook (slowest)")
     run.add_argument("--notebook-dir", type=Path, help="where the playbook notebooks are (default: playbooks/)")
+    run.add_argument("--pdf", action="store_true",
+                     help="also print each handout to an A4 PDF beside it (needs Chromium: tools/ensure_chromium.sh)")
     run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="a live progress bar (default: only on a terminal)")
 
@@ -152,6 +154,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"playbooks: error: {args.notebook_dir}: no such folder", file=sys.stderr)
         return 2
     files = _inputs(args.inputs or [DEFAULT_PARAMS])
+    if args.pdf:
+        from .pdf import PdfUnavailable, chromium
+
+        try:
+            chromium()
+        except PdfUnavailable as exc:
+            print(f"playbooks: error: {exc}", file=sys.stderr)
+            return 2
     if args.out.exists() and not args.out.is_dir():
         print(f"playbooks: error: --out {args.out}: is a file, expected a folder", file=sys.stderr)
         return 2
@@ -162,7 +172,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     opts = BatchOptions(out=args.out, only=args.only, workers=args.jobs, force=args.force, timeout=args.timeout,
                         notebook_dir=args.notebook_dir, progress=args.progress, executor=args.executor,
-                        scheduler=args.scheduler, kernels=args.kernels)
+                        scheduler=args.scheduler, kernels=args.kernels, pdf=args.pdf)
     results: list = []
     try:
         results = run_batch(files, opts, log=lambda s: print(s, flush=True))

@@ -2,7 +2,7 @@
 
 `index.html` shows every merchant — its stage, and for each playbook the status,
 the headline KPIs (expected value and P10–P90 range, as the handout shows them)
-and links to the handout, notebook, plan.json and xlsx. One file, its own small
+and links to the handout (and its PDF), notebook, plan.json, xlsx and calendar (.ics). One file, its own small
 stylesheet, no script, nothing fetched from the network; every merchant text escaped.
 """
 
@@ -19,7 +19,8 @@ from .outputs import atomic_write_json, atomic_write_text
 from .render import esc
 
 STATUSES = ("ok", "failed", "skipped")
-FILES = (("html", "handout"), ("notebook", "notebook"), ("plan", "plan.json"), ("xlsx", "xlsx"))
+FILES = (("html", "handout"), ("pdf", "pdf"), ("notebook", "notebook"), ("plan", "plan.json"), ("xlsx", "xlsx"),
+         ("ics", "calendar"))
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 

@@ -3,12 +3,11 @@
 A `Plan` holds the merchant, the dates, the headline KPIs as ranges, the
 playbook's sections (text, tables, notes) in the spine's order, the dated
 timeline and the key tables. The notebook shows it, the handout prints it,
-`plan.json` and the `.xlsx` export it. Nothing downstream recomputes the model.
+`plan.json`, the `.xlsx` and the `.ics` export it (planfiles.py). Nothing downstream recomputes the model.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -189,47 +188,6 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-
-
-def write_plan_files(plan: Plan, stem: str | Path) -> list[Path]:
-    """Write `<stem>.plan.json` and `<stem>.xlsx`; returns the paths written.
-
-    Written in place: the batch runner points `stem` into a staging folder and
-    moves finished files into `out/` itself, so a reader never sees half a file.
-    """
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    json_path = stem.with_name(stem.name + ".plan.json")
-    json_path.write_text(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-    xlsx_path = stem.with_name(stem.name + ".xlsx")
-    write_xlsx(plan, xlsx_path)
-    return [json_path, xlsx_path]
-
-
-def write_xlsx(plan: Plan, path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        kpis = pd.DataFrame(
-            [{"kpi": k.label, "p10": k.band.p10, "p50": k.band.p50, "p90": k.band.p90} for k in plan.kpis.values()]
-        )
-        kpis.to_excel(xl, sheet_name="kpis", index=False)
-        if plan.timeline:
-            pd.DataFrame([jsonable(r) for r in plan.timeline]).to_excel(xl, sheet_name="timeline", index=False)
-        used = {"kpis", "timeline"}
-        for name, df in plan.tables.items():
-            sheet = _sheet_name(name, used)
-            df.to_excel(xl, sheet_name=sheet, index=False)
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "table"
-    sheet, i = base, 2
-    while sheet in used:
-        sheet = f"{base[:28]}_{i}"
-        i += 1
-    used.add(sheet)
-    return sheet
 
 
 def new_plan(params: Any, title: str, start: date, end: date, seed: int, simulations: int) -> Plan:

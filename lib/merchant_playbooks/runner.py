@@ -3,7 +3,7 @@
     playbooks run [PARAMS_FILE_OR_DIR ...] [--out DIR] [--playbook NAME ...] [-j N] [--force]
 
 Per merchant and playbook: `<slug>/<playbook>.ipynb`, `.html` (handout),
-`.plan.json` and `.xlsx`; plus `index.html` and `summary.json` for the batch.
+`.plan.json`, `.xlsx` and `.ics`; plus `index.html` and `summary.json` for the batch.
 Invalid params are reported per merchant without starting a kernel; a failing
 notebook is recorded and the others go on.
 """
@@ -38,7 +38,7 @@ from .outputs import (
 
 __all__ = ["STAGING", "Job", "Result", "discover", "execute", "install", "new_staging", "output_paths", "plan_jobs",
            "plan_warnings", "run_job", "up_to_date"]
-SUFFIXES = {"notebook": ".ipynb", "html": ".html", "plan": ".plan.json", "xlsx": ".xlsx"}
+SUFFIXES = {"notebook": ".ipynb", "html": ".html", "plan": ".plan.json", "xlsx": ".xlsx", "ics": ".ics"}
 
 
 @dataclass
@@ -200,7 +200,7 @@ def new_staging(out: Path, job: Job) -> Path:
 
 def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = None,
             kernels=None) -> Result:
-    """Run the notebook into `staging` (notebook, plan.json, xlsx, handout). Never raises for a notebook."""
+    """Run the notebook into `staging` (notebook, plan.json, xlsx, ics, handout). Never raises for a notebook."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from IPython.display import HTML
 
-from .plan import Plan, write_plan_files
+from .plan import Plan
+from .planfiles import write_all
 from .render import cover_html, section_html
 
 
@@ -35,9 +36,9 @@ def section(plan: Plan, key: str):
 
 
 def save(plan: Plan, plan_out: str) -> None:
-    """Write plan.json and the .xlsx next to `plan_out` when the batch runner asks for them."""
+    """Write plan.json, the .xlsx and the .ics next to `plan_out` when the batch runner asks for them."""
     if plan_out:
-        write_plan_files(plan, Path(plan_out))
+        write_all(plan, Path(plan_out))
 
 
 def panel(params, plan: Plan, plan_out: str = ""):

@@ -14,6 +14,7 @@ from typing import Any
 from . import frames  # noqa: F401 - the pandas settings the plans are built under
 from .clock import run_date
 from .compliance import compliance_section
+from .daysoff_text import flag_provisional
 from .figures import Figures, Words
 from .pastdates import warn_past
 from .plan import Kpi, Plan, new_plan
@@ -37,6 +38,7 @@ def assemble(playbook: Any, params: Any) -> Plan:
         from .priors_text import note
 
         note(plan, params.priors)
+    flag_provisional(plan)  # days off a year's notice has not confirmed yet (plan.json `days_off`)
     # -- the event's money: one P&L from the same draws as every other figure
     if figures.ledger is not None:
         from .economics import economics

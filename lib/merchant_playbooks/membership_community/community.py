@@ -16,12 +16,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
 
+from .. import daysoff
 from ..montecarlo import draw, draw_all, generator
 from ..schema import PositiveRange
 from .schema import Section
@@ -70,6 +71,22 @@ def camp_schedule(start: date, days: int) -> list[CampDay]:
             else:
                 content = SEED_CONTENT[k % len(SEED_CONTENT)]
         out.append(CampDay(d + 1, when, phase, content))
+    return reviews_off_days_off(out)
+
+
+def reviews_off_days_off(days: list[CampDay]) -> list[CampDay]:
+    """A weekly review that falls on an official day off moves to the next engage day that is not one
+    (none that week when the phase has no such day left)."""
+    out = list(days)
+    for i, cd in enumerate(out):
+        if cd.content != "weekly_review" or not daysoff.is_day_off(cd.date):
+            continue
+        j = next((k for k in range(i + 1, len(out)) if out[k].phase == "engage" and out[k].content != "weekly_review"
+                  and not daysoff.is_day_off(out[k].date)), None)
+        if j is None:
+            out[i] = replace(cd, content=ENGAGE_CONTENT[0])
+        else:
+            out[i], out[j] = replace(cd, content=out[j].content), replace(out[j], content="weekly_review")
     return out
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .. import daysoff
 from ..economics import Ledger
 from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
@@ -72,7 +73,8 @@ def plan_figures(params: PlaybookParams, level_names: list[str]) -> Figures:
     tables["risks"] = _FRAMES.get("risks", lambda: pd.DataFrame(
         [{"risk": k, "trigger": f"{k}_sign", "backup": f"{k}_backup"} for k in RISKS]))
     return Figures(start=s.plan_start, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
-                   headline=HEADLINE, timeline=timeline, tables=tables, data={**_data(s, model), "stores": stores},
+                   headline=HEADLINE, timeline=timeline, tables=tables, data={**_data(s, model), "stores": stores,
+                         "days_off": daysoff.summary(s.plan_start, s.end_date)},  # camp reviews
                    model=model,
                    ledger=ledger(s, model))
 

@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from .. import daysoff
 from .schema import EVENT_KEYS, Section
 
 # --------------------------------------------------------------------- festival dates
@@ -76,15 +77,14 @@ def qixi(year: int) -> date:
 
 
 def public_holidays(year: int) -> dict[date, str]:
-    """China's statutory days off in `year` (the State Council's schedule as `holidays` knows it)."""
+    """China's official days off in `year` (the State Council's schedule from data; estimated for a year
+    not in the data yet, which the plan marks provisional — see merchant_playbooks.daysoff)."""
     return dict(_public_holidays(year))
 
 
 @functools.lru_cache(maxsize=16)
 def _public_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    import holidays
-
-    return tuple(holidays.China(years=year).items())
+    return tuple(daysoff.schedule(year).days_off.items())
 
 
 # --------------------------------------------------------------------- event templates
@@ -217,6 +217,7 @@ def candidate_events(s: Section, premium: bool) -> list[Event]:
                 start, end = day, date(s.year, 8, 31)
         else:
             start, end = day + timedelta(days=tpl.start), day + timedelta(days=tpl.end)
+            start = daysoff.presale_start(key, s.year) or start  # Double 11, 618: from the platforms' pre-sale
         if opt and opt.sale_days:
             start = end - timedelta(days=opt.sale_days - 1)
         discount = tpl.discount if not opt or opt.discount is None else opt.discount
@@ -311,10 +312,11 @@ def overlapping(events: list[Event], gap: int = 0) -> list[tuple[str, str]]:
 
 
 def weekly_days(s: Section, events: list[Event]) -> list[tuple[date, str]]:
-    """Each weekly activity's dates in the plan year, paused during discount sales (one offer at a time)."""
+    """Each weekly activity's dates in the plan year, paused during discount sales (one offer at a time)
+    and skipped on official days off."""
     from .schema import WEEKDAYS
 
-    busy = {d for e in events if e.discount for d in e.days()}
+    busy = {d for e in events if e.discount for d in e.days()} | set(daysoff.schedule(s.year).days_off)
     fixtures = [(WEEKDAYS.index(a.weekday), a.activity) for a in s.weekly_activities]
     return [(d, activity) for d, weekday in _year_weekdays(s.year) for day, activity in fixtures
             if day == weekday and d not in busy]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .. import daysoff
 from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
 from .model import GOALS, CadenceModel, build_model
@@ -259,6 +260,8 @@ def plan_data(model: CadenceModel, s: Section, years: int | None) -> dict:
         "potential_count": sum(1 for p in model.ranked_products if p["role"] == "potential"),
         "hot_count": sum(1 for p in model.ranked_products if p["role"] == "hot"),
         "weekly_days": len(model.weekly),
+        # official days off (weekly fixtures skip them, the baseline knows them) and the pre-sale starts
+        "days_off": {**daysoff.summary(date(s.year, 1, 1), date(s.year, 12, 31)), "presales": daysoff.presales()},
     }
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from .. import daysoff
 from . import calendar as cal
 from .schema import Section
 
@@ -72,7 +73,8 @@ def season_weights(s: Section, days: list[date]) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8)
 def _season_weights(weights: tuple[float, ...], days: tuple[date, ...]) -> np.ndarray:
-    w = np.array([weights[d.month - 1] for d in days], dtype=float)
+    # the baseline knows the official days off: a Spring Festival day off sells less (daysoff.BASELINE_ON_DAYS_OFF)
+    w = np.array([weights[d.month - 1] * daysoff.baseline_factor(d) for d in days], dtype=float)
     out = w / w.mean()
     out.setflags(write=False)
     return out

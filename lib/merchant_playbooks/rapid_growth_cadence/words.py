@@ -8,9 +8,11 @@ calendar, forecast, products, KPIs, risks and event briefs are in `words_year.py
 
 from __future__ import annotations
 
+from ..daysoff_text import fixture_note, presale_note
 from ..figures import Figures, Words
 from ..loading import PlaybookParams
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
+from .schema import WEEKDAYS
 from .view import EVENT, NS, View
 from .words_year import channels, decision, event_briefs, forecast, kpis, risks, timeline
 
@@ -86,7 +88,9 @@ def mechanics(v: View) -> Section:
     blocks: list[object] = []
     if weekly_rules:
         blocks += [Rules(t("mechanics.weekly_title"), weekly_rules),
-                   Para(t("mechanics.weekly_pause", count=f("weekly_days")))]
+                   Para(t("mechanics.weekly_pause", count=f("weekly_days"))),
+                   Para(fixture_note(v.lang, s.year, [WEEKDAYS.index(a.weekday) for a in s.weekly_activities]))]
+    blocks.append(Para(presale_note(v.lang)))
     blocks += [
         Table("monthly_themes", t("mechanics.themes_caption"), labels=(
             ("month", t("mechanics.month")), ("theme", t("mechanics.theme")), ("events", t("mechanics.events"))),
