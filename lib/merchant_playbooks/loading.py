@@ -29,7 +29,7 @@ from .yamlread import MAX_BYTES, MAX_VALUES, TooManyValues, display_path, line_o
 
 __all__ = [
     "MAX_BYTES", "MAX_VALUES", "TOP_LEVEL_KEYS", "MerchantParams", "PlaybookParams", "TooManyValues",
-    "data_file_problems", "display_path", "find_params_dir", "load_params", "merchant_slug", "params_from_notebook",
+    "check_file", "data_file_problems", "display_path", "find_params_dir", "load_params", "merchant_slug", "params_from_notebook",
     "plain", "read_yaml", "slugify", "validate_data", "validate_section",
 ]
 
@@ -196,6 +196,19 @@ def data_file_problems(mp: MerchantParams) -> list[Problem]:
             problems.append(Problem(f"{name}.{field_name}", f"{what} ({display_path(path)}; data files are "
                                     "relative to the params file)", value, True, line_of(tree, (name, field_name))))
     return problems
+
+
+def check_file(path: str | Path) -> tuple[MerchantParams | None, ParamsError | None]:
+    """What `playbooks validate` checks for one file (and `playbooks watch` on each save): the params,
+    then the data files they name. The loaded params, or the error listing every problem."""
+    try:
+        mp = load_params(path)
+        missing = data_file_problems(mp)
+        if missing:
+            raise ParamsError(mp.source, missing)
+    except ParamsError as exc:
+        return None, exc
+    return mp, None
 
 
 def params_from_notebook(
