@@ -70,6 +70,7 @@ class Watch:
             if error is not None:
                 self.err(f"{error}\n  (not run: the last good handout stays)")
                 self.board.set_errors(source, str(error).splitlines())
+                self.deps.setdefault(path.resolve(), set())  # known: said once, again when it is saved
                 continue
             self.deps[path.resolve()] = named_files(mp)
             self.board.set_errors(source, [])
