@@ -206,11 +206,15 @@ class KernelPool:
     def take(self):
         """A ready kernel for one notebook: a reset one if there is one, else a new one (the next starts)."""
         while self._reset:
-            km = self._reset.pop()
-            if self._run(km.is_alive()):
+            pending = self._reset.pop()
+            try:
+                status = self._run(self._ready(pending))["content"].get("status")
+            except Exception:  # noqa: BLE001 - a kernel that could not be reset is not handed on
+                status = "error"
+            if status == "ok":
                 self.reused += 1
-                return km
-            self._kill(km)
+                return pending.km
+            self._kill(pending.km)
         error: Exception | None = None
         for _ in range(self.attempts):
             if not self._pending:
@@ -232,7 +236,7 @@ class KernelPool:
             return self.take()
         raise RuntimeError(f"could not start a kernel ({self.attempts} attempts): {error}")
 
-    async def _ready(self, pending: _Pending) -> None:
+    async def _ready(self, pending: _Pending) -> dict:
         """The kernel answers on its shell channel (and, spawned, has finished its warm-up).
 
         Shell only: a full `wait_for_ready` also waits 0.2 s for IOPub to fall quiet, which
@@ -241,7 +245,7 @@ class KernelPool:
         kc = pending.warm_client
         if kc is None:
             kc = _shell_client(pending.km)
-        await self._reply(pending.km, kc, pending.warm_id or kc.kernel_info(), self.start_timeout)
+        return await self._reply(pending.km, kc, pending.warm_id or kc.kernel_info(), self.start_timeout)
 
     async def _reply(self, km, kc, wanted: str, timeout: float) -> dict:
         """The shell reply to message `wanted` (the client's channels are stopped after)."""
@@ -262,25 +266,20 @@ class KernelPool:
             kc.stop_channels()
 
     def release(self, km, reusable: bool = False) -> None:
-        """Done with a kernel: reset it for the next notebook when `reusable` (its notebook ran to the end)
-        and it has served fewer than `reuse`; otherwise kill it."""
+        """Done with a kernel: when `reusable` (its notebook ran to the end) and it has served fewer than
+        `reuse`, ask it to reset for the next notebook and return at once (the reset runs while the
+        handout is exported; `take()` waits for its reply); otherwise kill it."""
         km.close_clients()
         uses = km.__dict__["_batch_uses"] = km.__dict__.get("_batch_uses", 0) + 1
-        if reusable and uses < self.reuse and self._reset_kernel(km):
-            self._reset.append(km)
-            return
+        if reusable and uses < self.reuse:
+            try:
+                kc = _shell_client(km)
+                msg_id = kc.execute(reset_code(self.cwd), silent=True, store_history=False)
+                self._reset.append(_Pending(km, time.perf_counter(), warm_client=kc, warm_id=msg_id))
+                return
+            except Exception:  # noqa: BLE001 - a kernel that cannot be asked is not handed on
+                km.close_clients()
         self._kill(km)
-
-    def _reset_kernel(self, km) -> bool:
-        try:
-            kc = _shell_client(km)
-            msg = self._run(self._reply(km, kc, kc.execute(reset_code(self.cwd), silent=True,
-                                                           store_history=False), 30))
-            return msg["content"].get("status") == "ok"
-        except Exception:  # noqa: BLE001 - a kernel that cannot be reset is not handed on
-            return False
-        finally:
-            km.close_clients()
 
     def _kill(self, km) -> None:
         try:
@@ -290,10 +289,8 @@ class KernelPool:
                 self._run(km.cleanup_resources())
 
     def close(self) -> None:
-        while self._reset:
-            self._kill(self._reset.pop())
-        while self._pending:
-            pending = self._pending.popleft()
+        while self._pending or self._reset:
+            pending = (self._pending or self._reset).pop()
             if pending.warm_client is not None:
                 pending.warm_client.stop_channels()
             self._kill(pending.km)
