@@ -7,8 +7,16 @@ Prints one `name value` line per figure:
     notebooks <n> (<merchants> merchants x <playbooks> playbooks: ...)
     naive_s_per_notebook <s>         # `papermill` CLI + `jupyter nbconvert --to html --no-input`, one by one
     batch_s_per_notebook <s>         # `playbooks run -j 2`, wall clock, start-up included
-    batch_speedup <ratio>            # naive / batch (target: at least 4 on 2 cores)
+    batch_speedup <ratio>            # naive / batch, same run (target: at least 8 on 2 cores, -j 2)
     notebook_cells_s_per_notebook <s>  # the notebooks' own cell time, summed from papermill's metadata
+    overhead_s_per_notebook <s>      # wall time x workers / notebooks minus the notebooks' own cell time
+                                     # (batch, then the naive loop's in brackets)
+    rerun_s <s>                      # one merchant, one playbook, --force, on a warm runner (what
+                                     # `playbooks watch` keeps: kernel server, reset kernel, exporter)
+    rerun_cli_s <s>                  # `playbooks run ONE.yaml --playbook P --force` from the command line,
+                                     # start-up included, second run (warm OS cache)
+    watch_s <s>                      # `playbooks watch`: a params file saved -> its handout rewritten
+                                     # (targets: watch_s <= 1.5, rerun_s <= 3, memory_growth <= 1.2)
     floor_kernel_start_s <s>         # a bare kernel, started until it answers
     floor_import_s <s>               # the library's imports and first chart render in that kernel
     peak_rss_mb_<n>_merchants <MB>   # the batch's process tree (batch, workers, kernel server, kernels)
@@ -16,9 +24,10 @@ Prints one `name value` line per figure:
     memory_growth <ratio>            # peak PSS at the largest size / at the smallest
     ...                              # then every tests/bench_*.py's main() (membership, widgets)
 
-Settings (environment): BENCH_MERCHANTS (8), BENCH_JOBS (2), BENCH_MEMORY_MERCHANTS ("20,60";
-empty to skip), BENCH_NAIVE_MAX (all: how many notebooks the naive loop runs; its time per
-notebook is what is compared).
+Settings (environment): BENCH_MERCHANTS (8), BENCH_JOBS (2), BENCH_MEMORY_MERCHANTS ("20,200";
+empty to skip), BENCH_MEMORY_SIMULATIONS (200: the memory runs' Monte Carlo draws per range, fewer
+than the samples' 4000 so that 200 merchants stay affordable), BENCH_NAIVE_MAX
+(all: how many notebooks the naive loop runs; its time per notebook is what is compared).
 """
 
 from __future__ import annotations
@@ -85,13 +94,17 @@ def sample_sections() -> tuple[list[dict], dict[str, dict]]:
     return merchants, sections
 
 
-def build_batch(folder: Path, n: int, only: list[str] | None = None) -> tuple[list[Path], list[str]]:
-    """`n` merchants, each with every playbook that validates for it, replicated from the samples."""
+def build_batch(folder: Path, n: int, only: list[str] | None = None,
+                simulations: int | None = None) -> tuple[list[Path], list[str]]:
+    """`n` merchants, each with every playbook that validates for it, replicated from the samples
+    (with `simulations` Monte Carlo draws where a section has the key, when given)."""
     from merchant_playbooks.errors import ParamsError
     from merchant_playbooks.loading import load_params
 
     merchants, sections = sample_sections()
     names = [p for p in sections if not only or p in only]
+    if simulations:
+        sections = {p: {**sec, "simulations": simulations} for p, sec in sections.items()}
     folder.mkdir(parents=True, exist_ok=True)
     files, used = [], set()
     for i in range(n):
@@ -139,10 +152,10 @@ def naive_loop(jobs: list[tuple[Path, str]], out: Path) -> float:
     return time.perf_counter() - started
 
 
-def batch_run(params: Path, out: Path, jobs: int, memory: bool = False) -> tuple[float, dict]:
+def batch_run(params: Path, out: Path, jobs: int, memory: bool = False, only: str | None = None) -> tuple[float, dict]:
     """`playbooks run -j N` as a user runs it; optionally sampling the process tree's memory."""
     cmd = [sys.executable, "-m", "merchant_playbooks.cli", "run", str(params), "--out", str(out),
-           "-j", str(jobs), "--force", "--no-progress"]
+           "-j", str(jobs), "--force", "--no-progress", *(["--playbook", only] if only else [])]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peaks = {"rss": 0.0, "pss": 0.0}
@@ -185,12 +198,12 @@ def _sample_memory(pid: int, peaks: dict) -> None:
         time.sleep(0.2)
 
 
-def cells_seconds(out: Path) -> list[float]:
+def cells_seconds(out: Path, pattern: str = "*/*.ipynb") -> list[float]:
     """Each notebook's own execution time: papermill's per-cell durations, summed."""
     import nbformat
 
     totals = []
-    for path in out.glob("*/*.ipynb"):
+    for path in out.glob(pattern):
         if path.name.endswith(".failed.ipynb"):
             continue
         nb = nbformat.read(str(path), as_version=4)
@@ -246,24 +259,75 @@ def speed(tmp: Path) -> None:
     emit("batch_speedup", f"{naive / ours:.2f}")
     cells = cells_seconds(tmp / "batch")
     emit("notebook_cells_s_per_notebook", f"{statistics.mean(cells):.2f}")
-    emit("batch_overhead_s_per_notebook",
-         f"{ours - statistics.mean(cells) / workers:.2f}  (wall per notebook minus cells / workers)")
+    naive_cells = cells_seconds(tmp / "naive", "*.ipynb")
+    emit("overhead_s_per_notebook", f"{ours * workers - statistics.mean(cells):.2f}  (naive loop: "
+                                    f"{naive - statistics.mean(naive_cells):.2f}; wall x workers / notebooks "
+                                    "minus the notebook's own cell time)")
+    iteration(tmp, files[0])
+
+
+def iteration(tmp: Path, params: Path) -> None:
+    """One merchant, one playbook: a re-run from the command line, and a save seen by `playbooks watch`."""
+    playbook = yaml.safe_load(params.read_text(encoding="utf-8"))["playbooks"][0]
+    out = tmp / "rerun"
+    times = [batch_run(params, out, 1, only=playbook)[0] for _ in range(2)]
+    try:
+        warm = warm_reruns(params, playbook, tmp / "rerun-warm")
+        emit("rerun_s", f"{statistics.median(warm):.2f}  (1 merchant x {playbook}, --force, on the warm runner "
+                        f"playbooks watch keeps; median of {len(warm)})")
+    except ImportError as exc:  # before the warm runner existed
+        emit("rerun_s", f"n/a ({exc})")
+    emit("rerun_cli_s", f"{times[-1]:.2f}  (playbooks run, 1 merchant x {playbook}, --force, from the command "
+                        f"line, start-up included, second run; first {times[0]:.2f})")
+    try:
+        from bench_watch import watch_seconds
+    except ImportError:  # run as a file (python tests/bench.py)
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bench_watch import watch_seconds
+    try:
+        seconds = watch_seconds(params, playbook, tmp / "watch")
+    except Exception as exc:  # noqa: BLE001 - e.g. before `playbooks watch` existed
+        emit("watch_s", f"n/a ({type(exc).__name__}: {str(exc)[:200]})")
+        return
+    emit("watch_s", f"{statistics.median(seconds):.2f}  (median of {len(seconds)} saves; "
+                    f"each {' '.join(f'{s:.2f}' for s in seconds)})")
+
+
+def warm_reruns(params: Path, playbook: str, out: Path, n: int = 3) -> list[float]:
+    """`run_batch` of one merchant x one playbook on a warm runner (as `playbooks watch` has), `n` times."""
+    from merchant_playbooks.batch import BatchOptions, run_batch, worker_config
+    from merchant_playbooks.warm import WarmExecutor
+
+    opts = BatchOptions(out=out, only=[playbook], force=True, progress=False)
+    warm = WarmExecutor(worker_config(opts))
+    try:
+        times = []
+        for _ in range(n + 1):  # the first warms the runner up (the kernel server's imports)
+            started = time.perf_counter()
+            results = run_batch([params], opts, log=lambda s: None, executor=warm)
+            assert [r.status for r in results] == ["ok"], [r.error for r in results]
+            times.append(time.perf_counter() - started)
+        return times[1:]
+    finally:
+        warm.close()
 
 
 def memory(tmp: Path) -> None:
-    sizes = [int(s) for s in os.environ.get("BENCH_MEMORY_MERCHANTS", "20,60").split(",") if s.strip()]
+    sizes = [int(s) for s in os.environ.get("BENCH_MEMORY_MERCHANTS", "20,200").split(",") if s.strip()]
     if not sizes:
         return
+    simulations = int(os.environ.get("BENCH_MEMORY_SIMULATIONS", "200"))
     _, sections = sample_sections()
     one = ["first_event_bargaining"] if "first_event_bargaining" in sections else list(sections)[:1]
     workers = int(os.environ.get("BENCH_JOBS", "2"))
     peaks = {}
     for size in sizes:
         folder = tmp / f"mem{size}"
-        build_batch(folder / "params", size, only=one)
+        build_batch(folder / "params", size, only=one, simulations=simulations)
         seconds, peak = batch_run(folder / "params", folder / "out", workers, memory=True)
         peaks[size] = peak
-        emit(f"peak_rss_mb_{size}_merchants", f"{peak['rss']:.0f}  ({size} notebooks of {one[0]} in {seconds:.0f} s)")
+        emit(f"peak_rss_mb_{size}_merchants", f"{peak['rss']:.0f}  ({size} notebooks of {one[0]}, "
+                                              f"{simulations} simulations, in {seconds:.0f} s)")
         emit(f"peak_pss_mb_{size}_merchants", f"{peak['pss']:.0f}")
         shutil.rmtree(folder, ignore_errors=True)
     if len(sizes) > 1:

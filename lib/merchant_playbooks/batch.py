@@ -38,13 +38,15 @@ class BatchOptions:
     kernels: str = "auto"  # auto | fork | spawn | papermill (see kernels.py)
     warm_modules: list[str] | None = None  # what kernels import ahead (default: kernels.warm_modules())
     pdf: bool = False  # also print each handout to an A4 PDF (pdf.py)
+    kernel_reuse: int = 8  # notebooks one kernel serves in turn, each in a fresh namespace (1: a kernel each)
 
 
-def run_batch(inputs: list[Path], opts: BatchOptions, log=print) -> list[Result]:
+def run_batch(inputs: list[Path], opts: BatchOptions, log=print, executor=None) -> list[Result]:
     """Run a batch into `opts.out`, one run at a time per folder; the results of this run.
 
     `summary.json` and `index.html` list this run's results and every earlier one whose
-    merchant is still on disk (a run of some merchants never drops the others).
+    merchant is still on disk (a run of some merchants never drops the others). `executor`:
+    one kept by the caller between batches (`playbooks watch`'s warm one), else one made here.
     """
     out = opts.out.resolve()
     if out.is_dir():
@@ -52,10 +54,10 @@ def run_batch(inputs: list[Path], opts: BatchOptions, log=print) -> list[Result]
     out.mkdir(parents=True, exist_ok=True)
     with locked(out, log):
         check_foreign(out)  # again: another run may have finished while this one waited
-        return _run_locked(inputs, opts, out, log)
+        return _run_locked(inputs, opts, out, log, executor)
 
 
-def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log) -> list[Result]:
+def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log, executor=None) -> list[Result]:
     started = datetime.now()
     prepare_staging(out, log)
     clean_staging(out, _alive)
@@ -87,11 +89,12 @@ def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log) -> list[
         progress.update(r)
         write_summary(out, earlier.kept + results, started, finished=False)
 
-    server = None
+    own = None  # an executor made for this batch, closed with it
     try:
         with _sigterm_as_interrupt():
             if todo:
-                executor, server = _executor(opts, len(todo), progress)
+                if executor is None:
+                    executor = own = _executor(opts, len(todo), progress)
                 executor.run(todo, out, on_result)
             if opts.pdf:
                 from .pdf import print_handouts
@@ -99,8 +102,8 @@ def _run_locked(inputs: list[Path], opts: BatchOptions, out: Path, log) -> list[
                 print_handouts(out, results, log)
     finally:
         progress.close()
-        if server is not None:
-            server.stop()
+        if own is not None:
+            own.close()
         clean_staging(out, _alive)
         write_summary(out, earlier.kept + results, started, finished=done == len(todo))
         write_index(out, earlier.kept + results)
@@ -121,15 +124,27 @@ def _owned(jobs: list[Job], out: Path) -> tuple[list[Job], list[Result]]:
     return keep, refused
 
 
-def _executor(opts: BatchOptions, n_jobs: int, progress: Progress):
-    from .executors import DaskExecutor, LocalExecutor, WorkerConfig
+def worker_config(opts: BatchOptions):
+    from .executors import WorkerConfig
 
-    cfg = WorkerConfig(notebook_dir=str(opts.notebook_dir.resolve()) if opts.notebook_dir else None,
-                       timeout=opts.timeout, kernels=opts.kernels, modules=opts.warm_modules)
+    return WorkerConfig(notebook_dir=str(opts.notebook_dir.resolve()) if opts.notebook_dir else None,
+                        timeout=opts.timeout, kernels=opts.kernels, modules=opts.warm_modules,
+                        reuse=opts.kernel_reuse)
+
+
+def _executor(opts: BatchOptions, n_jobs: int, progress: Progress):
+    """What runs the notebooks; its `close()` ends its processes (the kernel server with them)."""
+    from .executors import DaskExecutor, LocalExecutor
+
+    cfg = worker_config(opts)
     if opts.executor == "dask":
         if not opts.scheduler:
             raise ValueError("--executor dask needs --scheduler ADDRESS")
-        return DaskExecutor(opts.scheduler, cfg), None
+        return _Closing(DaskExecutor(opts.scheduler, cfg), None)
+    if n_jobs == 1:  # one notebook (a client re-run): in this process, no worker process to start
+        from .warm import WarmExecutor
+
+        return WarmExecutor(cfg)
     server = None
     if opts.kernels in ("auto", "fork"):
         from .kernels import KernelServer
@@ -140,7 +155,22 @@ def _executor(opts: BatchOptions, n_jobs: int, progress: Progress):
     cfg.server = server.address if server else None
     if cfg.server is None and cfg.kernels == "auto":
         cfg.kernels = "spawn"
-    return LocalExecutor(max(1, min(opts.workers, n_jobs)), cfg), server
+    return _Closing(LocalExecutor(max(1, min(opts.workers, n_jobs)), cfg), server)
+
+
+@dataclass
+class _Closing:
+    """An executor and the kernel server started for it, stopped together."""
+
+    executor: object
+    server: object
+
+    def run(self, jobs: list[Job], out: Path, on_result) -> None:
+        self.executor.run(jobs, out, on_result)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()  # type: ignore[attr-defined]
 
 
 class Progress:

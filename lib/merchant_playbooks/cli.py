@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="a live progress bar (default: only on a terminal)")
 
+    wat = sub.add_parser("watch", help="run, then re-run what a saved params or data file changes; serve the "
+                                       "handouts on 127.0.0.1 with a page that reloads them")
+    wat.add_argument("inputs", nargs="*", type=Path, help="params files or folders (default: params/)")
+    wat.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    wat.add_argument("--playbook", action="append", choices=registry.names(), dest="only",
+                     help="run only this playbook (repeatable)")
+    wat.add_argument("--port", type=int, default=8767, help="port on 127.0.0.1 (default 8767; 0: a free one)")
+    wat.add_argument("--timeout", type=float, default=600, help="seconds a notebook cell may run (default 600)")
+
     val = sub.add_parser("validate", help="check params files without running anything")
     val.add_argument("inputs", nargs="+", type=Path)
 
@@ -106,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "watch":
+            return cmd_watch(args)
         if args.command == "diagnose":
             return cmd_diagnose(args)
         if args.command == "inspect":
@@ -196,22 +207,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .batch import BatchOptions
+    from .outfolder import OutFolderError
+    from .watch import watch
+
+    inputs = args.inputs or [DEFAULT_PARAMS]
+    _inputs(inputs)  # every one exists, and there is a params file to watch
+    if args.out.exists() and not args.out.is_dir():
+        print(f"playbooks: error: --out {args.out}: is a file, expected a folder", file=sys.stderr)
+        return 2
+    opts = BatchOptions(out=args.out, only=args.only, workers=1, timeout=args.timeout)
+    try:
+        return watch(inputs, opts, args.port, log=lambda s: print(s, flush=True))
+    except OutFolderError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:  # the port is taken, the folder cannot be written
+        print(f"playbooks: error: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .errors import ParamsError
-    from .loading import data_file_problems, display_path, load_params
+    from .loading import check_file, display_path
     from .rule_warnings import plan_warnings
 
     bad = 0
     for path in _inputs(args.inputs):
-        try:
-            mp = load_params(path)
-            missing = data_file_problems(mp)
-            if missing:
-                raise ParamsError(mp.source, missing)
-            warnings = plan_warnings(mp)  # builds each plan (fewer draws): its data files are read and checked
-        except UserError as exc:
+        mp, error = check_file(path)
+        if error is None:
+            try:
+                warnings = plan_warnings(mp)  # builds each plan (fewer draws): its data files are read and checked
+            except UserError as exc:
+                error = exc
+        if error is not None:
             bad += 1
-            print(str(exc), file=sys.stderr)
+            print(str(error), file=sys.stderr)
             continue
         print(f"{display_path(path)}: ok ({mp.merchant.name}: {', '.join(mp.playbooks)})")
         for playbook, w in warnings:  # a forbidden use, a date already past: the consultant decides, never an error

@@ -44,6 +44,7 @@ class WorkerConfig:
     server: str | None = None  # the kernel server's address (fork mode)
     modules: list[str] | None = None  # what warm kernels import ahead (default: kernels.warm_modules())
     ahead: int = 1  # kernels kept starting per worker
+    reuse: int = 8  # notebooks one kernel serves, each in a fresh namespace, before a new one (1: never reuse)
 
 
 # --------------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ class _Worker:
         self.pool = None
         if cfg.kernels != "papermill":
             server = cfg.server if cfg.kernels in ("auto", "fork") else None
-            self.pool = kernels.KernelPool(cwd=cwd, server=server, ahead=cfg.ahead,
+            self.pool = kernels.KernelPool(cwd=cwd, server=server, ahead=cfg.ahead, reuse=cfg.reuse,
                                            modules=cfg.modules or kernels.warm_modules())
             self.pool.fill()  # the first kernel starts while papermill and nbconvert load
         import papermill  # noqa: F401

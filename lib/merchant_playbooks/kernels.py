@@ -1,4 +1,4 @@
-"""Kernels for the batch: one fresh kernel per notebook, started ahead, imports already done.
+"""Kernels for the batch: a fresh namespace per notebook, kernels started ahead, imports already done.
 
 A notebook kernel pays ~0.6 s to start and 2-5 s to import pandas, Altair,
 SciPy and the playbook modules, every time. The batch hides that cost:
@@ -17,6 +17,15 @@ SciPy and the playbook modules, every time. The batch hides that cost:
 Either way a `KernelPool` keeps the next kernel starting while the current
 notebook runs, retries a kernel that fails to start (e.g. `ZMQError: Address
 already in use`), and talks to kernels over IPC sockets, not TCP ports.
+
+**Reuse** (`reuse` > 1): a kernel whose notebook ran to its end serves the worker's
+next notebook after a reset: IPython's `reset()` empties the namespace (every name
+the notebook made, `Out`, `_`, history; the execution count starts again at 1), the
+working folder goes back to the pool's, and a garbage collection frees the old
+plan. Imported modules and the library's per-file caches stay, which is the point:
+no fork, no first chart render, nothing to import. A notebook that failed, timed
+out or killed its kernel never hands its kernel on, and a kernel is retired after
+`reuse` notebooks, so memory stays flat over a long batch.
 
 The pool is here; the kernel server, the batch's client of it and the list of modules to
 import ahead (the shared ones and each declared playbook's `preload`) are `kernel_server.py`.
@@ -59,9 +68,23 @@ _WARM_SRC = (
 )
 
 
+_RESET_SRC = (
+    "import gc, os\n"
+    "from IPython import get_ipython\n"
+    "get_ipython().reset(new_session=True)\n"
+    "os.chdir({cwd!r})\n"
+    "gc.collect()\n"
+)
+
+
 def warm_code(modules: list[str]) -> str:
     """Code a spawned kernel runs silently before its notebook; it leaves no names behind."""
     return WARM_CODE.format(src=_WARM_SRC.format(mods=modules))
+
+
+def reset_code(cwd: str) -> str:
+    """Code that readies a kernel for its next notebook: a fresh namespace, the pool's working folder."""
+    return WARM_CODE.format(src=_RESET_SRC.format(cwd=cwd))
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,9 +163,12 @@ class KernelPool:
     modules: list[str] = field(default_factory=warm_modules)
     start_timeout: float = 120
     attempts: int = 3
+    reuse: int = 1  # notebooks one kernel may serve, each in a fresh namespace (1: a new kernel for each)
     _pending: collections.deque = field(default_factory=collections.deque)
+    _reset: list = field(default_factory=list)  # kernels reset after a notebook, ready for the next
     _sockets: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="mpk-"))
     started: int = 0
+    reused: int = 0
 
     @property
     def mode(self) -> str:
@@ -178,7 +204,17 @@ class KernelPool:
             self._start()
 
     def take(self):
-        """A ready kernel for one notebook; the next one starts before this returns."""
+        """A ready kernel for one notebook: a reset one if there is one, else a new one (the next starts)."""
+        while self._reset:
+            pending = self._reset.pop()
+            try:
+                status = self._run(self._ready(pending))["content"].get("status")
+            except Exception:  # noqa: BLE001 - a kernel that could not be reset is not handed on
+                status = "error"
+            if status == "ok":
+                self.reused += 1
+                return pending.km
+            self._kill(pending.km)
         error: Exception | None = None
         for _ in range(self.attempts):
             if not self._pending:
@@ -190,7 +226,7 @@ class KernelPool:
                 return pending.km
             except Exception as exc:  # noqa: BLE001 - a kernel that did not start: try another
                 error = exc
-                self.release(pending.km)
+                self._kill(pending.km)
         if self.server:  # the kernel server is gone or broken: go on with ordinary kernels
             print(f"playbooks: forked kernels failed ({error}); starting kernels the usual way",
                   file=sys.stderr)
@@ -200,7 +236,7 @@ class KernelPool:
             return self.take()
         raise RuntimeError(f"could not start a kernel ({self.attempts} attempts): {error}")
 
-    async def _ready(self, pending: _Pending) -> None:
+    async def _ready(self, pending: _Pending) -> dict:
         """The kernel answers on its shell channel (and, spawned, has finished its warm-up).
 
         Shell only: a full `wait_for_ready` also waits 0.2 s for IOPub to fall quiet, which
@@ -208,13 +244,15 @@ class KernelPool:
         """
         kc = pending.warm_client
         if kc is None:
-            kc = pending.km.client()
-            kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+            kc = _shell_client(pending.km)
+        return await self._reply(pending.km, kc, pending.warm_id or kc.kernel_info(), self.start_timeout)
+
+    async def _reply(self, km, kc, wanted: str, timeout: float) -> dict:
+        """The shell reply to message `wanted` (the client's channels are stopped after)."""
         try:
-            wanted = pending.warm_id or kc.kernel_info()
-            deadline = time.monotonic() + self.start_timeout
+            deadline = time.monotonic() + timeout
             while True:
-                if not await pending.km.is_alive():
+                if not await km.is_alive():
                     raise RuntimeError("the kernel exited while starting")
                 try:
                     msg = await kc.get_shell_msg(timeout=0.5)
@@ -223,13 +261,27 @@ class KernelPool:
                         raise TimeoutError("the kernel did not answer") from None
                     continue
                 if msg["parent_header"].get("msg_id") == wanted:
-                    return
+                    return msg
         finally:
             kc.stop_channels()
 
-    def release(self, km) -> None:
-        """Kill a kernel that has served its notebook (a kernel serves exactly one)."""
+    def release(self, km, reusable: bool = False) -> None:
+        """Done with a kernel: when `reusable` (its notebook ran to the end) and it has served fewer than
+        `reuse`, ask it to reset for the next notebook and return at once (the reset runs while the
+        handout is exported; `take()` waits for its reply); otherwise kill it."""
         km.close_clients()
+        uses = km.__dict__["_batch_uses"] = km.__dict__.get("_batch_uses", 0) + 1
+        if reusable and uses < self.reuse:
+            try:
+                kc = _shell_client(km)
+                msg_id = kc.execute(reset_code(self.cwd), silent=True, store_history=False)
+                self._reset.append(_Pending(km, time.perf_counter(), warm_client=kc, warm_id=msg_id))
+                return
+            except Exception:  # noqa: BLE001 - a kernel that cannot be asked is not handed on
+                km.close_clients()
+        self._kill(km)
+
+    def _kill(self, km) -> None:
         try:
             self._run(km.shutdown_kernel(now=True))
         except Exception:  # noqa: BLE001 - already dead is fine
@@ -237,11 +289,17 @@ class KernelPool:
                 self._run(km.cleanup_resources())
 
     def close(self) -> None:
-        while self._pending:
-            pending = self._pending.popleft()
+        while self._pending or self._reset:
+            pending = (self._pending or self._reset).pop()
             if pending.warm_client is not None:
                 pending.warm_client.stop_channels()
-            self.release(pending.km)
+            self._kill(pending.km)
         import shutil
 
         shutil.rmtree(self._sockets, ignore_errors=True)
+
+
+def _shell_client(km):
+    kc = km.client()
+    kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    return kc

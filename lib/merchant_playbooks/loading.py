@@ -22,14 +22,14 @@ from typing import Any
 from . import registry
 from .datapaths import special_file_problem
 from .diagnosis import Diagnosis, diagnose
-from .errors import ParamsError, Problem
+from .errors import ParamsError, Problem, UserError
 from .schema import MerchantSection
 from .validation import unknown_key, validate_section
 from .yamlread import MAX_BYTES, MAX_VALUES, TooManyValues, display_path, line_of, plain, read_yaml
 
 __all__ = [
     "MAX_BYTES", "MAX_VALUES", "TOP_LEVEL_KEYS", "MerchantParams", "PlaybookParams", "TooManyValues",
-    "data_file_problems", "display_path", "find_params_dir", "load_params", "merchant_slug", "params_from_notebook",
+    "check_file", "data_file_problems", "display_path", "find_params_dir", "load_params", "merchant_slug", "params_from_notebook",
     "plain", "read_yaml", "slugify", "validate_data", "validate_section",
 ]
 
@@ -207,6 +207,19 @@ def data_file_problems(mp: MerchantParams) -> list[Problem]:
             problems.append(Problem(f"{name}.{field_name}", f"{what} ({display_path(path)}; data files are "
                                     "relative to the params file)", value, True, line_of(tree, (name, field_name))))
     return problems
+
+
+def check_file(path: str | Path) -> tuple[MerchantParams | None, UserError | None]:
+    """What `playbooks validate` checks for one file (and `playbooks watch` on each save): the params,
+    then the data files they name. The loaded params, or the error listing every problem."""
+    try:
+        mp = load_params(path)
+        missing = data_file_problems(mp)
+        if missing:
+            raise ParamsError(mp.source, missing)
+    except UserError as exc:  # bad params, unreadable YAML, a data file missing: each said, none a traceback
+        return None, exc
+    return mp, None
 
 
 def params_from_notebook(

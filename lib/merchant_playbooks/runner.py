@@ -131,7 +131,6 @@ def plan_jobs(
                 failed.append(Result(merchant=mp.merchant.name, slug="", playbook=None, status="failed",
                                      error=str(msg), params_file=source))
     for source, mp in loaded.items():
-        params_bytes = mp.path.read_bytes() if mp.path else b""
         for name in mp.playbooks:
             if only and name not in only:
                 continue
@@ -144,9 +143,17 @@ def plan_jobs(
                 params_path=str(mp.path), source=source, slug=mp.slug, merchant=mp.merchant.name, playbook=name,
                 raw=raw, lang=mp.merchant.language, title=f"{mp.merchant.name} — {title}",
                 # the run date too: relative dates (today+14) and "before today" warnings change with it
-                fingerprint=fingerprint(params_bytes + name.encode(), nb, files_used, extra=f"today={run_date()}"),
+                fingerprint=fingerprint(_own_inputs(raw, mp.path) + name.encode(), nb, files_used,
+                                        extra=f"today={run_date()}"),
             ))
     return jobs, failed, loaded
+
+
+def _own_inputs(raw: dict, path: Path | None) -> bytes:
+    """What of the params file one playbook's outputs depend on: the merchant block, the playbook list
+    and its own section (as values, not text: a comment or another playbook's section changes nothing),
+    and where the file is (data files are named relative to it; the handout's footer names it)."""
+    return json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False).encode() + b"\0" + str(path).encode()
 
 
 def output_paths(out: Path, slug: str, playbook: str) -> dict[str, Path]:
@@ -208,7 +215,7 @@ def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = Non
     result = Result(merchant=job.merchant, slug=job.slug, playbook=job.playbook, status="failed",
                     params_file=job.source)
     started = time.perf_counter()
-    km = None
+    km, finished = None, False
     try:
         parameters = {**job.raw, "params_file": job.params_path, "plan_out": str(staging / job.playbook)}
         kwargs = {}
@@ -227,6 +234,7 @@ def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = Non
                 request_save_on_cell_execute=False, **kwargs,
             )
             engine.current = None
+            finished = True  # every cell ran: the kernel may serve the next notebook, in a fresh namespace
         except PapermillExecutionError as exc:
             result.failing_cell = exc.exec_count
             result.failing_source = _first_line(exc.source)
@@ -242,7 +250,7 @@ def execute(job: Job, notebook: Path, staging: Path, timeout: float | None = Non
             return result
         finally:
             if km is not None:
-                kernels.release(km)
+                kernels.release(km, reusable=finished)
         from .export import handout_html
 
         atomic_write_text(staged["html"], handout_html(nb, lang=job.lang, title=job.title,
