@@ -41,9 +41,25 @@ def _fig_kind(kind: str) -> tuple[str, dict]:
         kind, (kind, {}))
 
 
+def _band_of(doc: dict, key: str) -> dict | None:
+    """The range a `….p10/p50/p90` figure belongs to, if it is one (its ends share one money format)."""
+    parent, _, end = key.rpartition(".")
+    if end not in ("p10", "p50", "p90") or not parent:
+        return None
+    try:
+        band = lookup(doc, parent)
+    except KeyError:
+        return None
+    return band if isinstance(band, dict) and all(p in band for p in ("p10", "p50", "p90")) else None
+
+
 def figure_text(plan: Plan, key: str, kind: str, *, html_out: bool) -> str:
-    value = lookup(plan_doc(plan), key)
+    doc = plan_doc(plan)
+    value = lookup(doc, key)
     k, kw = _fig_kind(kind)
+    band = _band_of(doc, key) if k == "money" else None
+    if band is not None:  # an end of a range reads as it does in its range
+        kw = {**kw, "decimals": range_decimals(band["p10"], band["p50"], band["p90"])}
     shown = fmt_value(value, k, plan, **kw)
     return data_html(key, value, shown) if html_out else shown
 
@@ -52,9 +68,8 @@ def range_text(plan: Plan, key: str, kind: str, *, html_out: bool) -> str:
     """"P50 (P10 – P90)" of the range at `key`, or the one number when low and high read the same."""
     band = lookup(plan_doc(plan), key)
     k, kw = _fig_kind(kind)
-    if k == "money":  # one money format across a range: whole units once any end needs them
-        ends = [abs(v) for v in (band["p10"], band["p50"], band["p90"]) if isinstance(v, int | float)]
-        kw = {**kw, "decimals": 0 if ends and max(ends) >= 1000 else 2}
+    if k == "money":  # one money format across a range
+        kw = {**kw, "decimals": range_decimals(band["p10"], band["p50"], band["p90"])}
     shown = {p: fmt_value(band[p], k, plan, **kw) for p in ("p10", "p50", "p90")}
     mark = (lambda p: data_html(f"{key}.{p}", band[p], shown[p])) if html_out else shown.__getitem__
     if shown["p10"] == shown["p90"]:
@@ -115,8 +130,18 @@ def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict
     return str(value)
 
 
+def range_decimals(*values: Any) -> int:
+    """Cents for a money range only when every end is small: one format across the range (¥938 – ¥1,636)."""
+    ends = [abs(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+    return 0 if ends and max(ends) >= 1000 else 2
+
+
 def kpi_range(k: Kpi, plan: Plan) -> tuple[str, str, str]:
-    return tuple(fmt_value(v, k.kind, plan, wan=True) for v in (k.band.p10, k.band.p50, k.band.p90))  # type: ignore[return-value]
+    """The KPI's P10, P50, P90 as plan.json holds them, in one format across the range."""
+    band = plan_doc(plan)["kpis"][k.key]
+    ends = (band["p10"], band["p50"], band["p90"])
+    decimals = range_decimals(*ends) if k.kind == "money" else None
+    return tuple(fmt_value(v, k.kind, plan, wan=True, decimals=decimals) for v in ends)  # type: ignore[return-value]
 
 
 def _kpi_marked(key: str, plan: Plan) -> tuple[str, str, str, bool]:
