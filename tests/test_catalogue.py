@@ -27,7 +27,7 @@ merchant:
   budget: 8000
 playbooks: [first_event_bargaining]
 first_event_bargaining:
-  start_date: 2026-12-01
+  start_date: 2026-12-21
   original_price: 199.00
   floor_price: 99.00
   stock: 300
@@ -180,17 +180,17 @@ PARAMS_CATALOGUE = [
     ("unknown_playbook", edit("[first_event_bargaining]", "[bargaining]"),
      [at(5, "playbooks[0] = 'bargaining' is not a playbook; did you mean 'first_event_bargaining'?")]),
     # -- dates
-    ("month_13", edit("2026-12-01", "2026-13-01"),
+    ("month_13", edit("2026-12-21", "2026-13-01"),
      [at(7, "first_event_bargaining.start_date = '2026-13-01' must be a date written YYYY-MM-DD")]),
-    ("30_february", edit("2026-12-01", "2026-02-30"),
+    ("30_february", edit("2026-12-21", "2026-02-30"),
      [at(7, "first_event_bargaining.start_date = '2026-02-30' must be a date written YYYY-MM-DD")]),
-    ("day_first_date", edit("2026-12-01", "01/12/2026"),
+    ("day_first_date", edit("2026-12-21", "01/12/2026"),
      [at(7, "first_event_bargaining.start_date = '01/12/2026' must be a date written YYYY-MM-DD")]),
-    ("date_with_a_time", edit("2026-12-01", "2026-12-01 10:00"),
+    ("date_with_a_time", edit("2026-12-21", "2026-12-01 10:00"),
      [at(7, "first_event_bargaining.start_date = '2026-12-01 10:00' must be a date without a time (YYYY-MM-DD)")]),
-    ("date_as_digits", edit("2026-12-01", "20261201"),  # pydantic alone reads a number as seconds since 1970
+    ("date_as_digits", edit("2026-12-21", "20261201"),  # pydantic alone reads a number as seconds since 1970
      [at(7, "first_event_bargaining.start_date = 20261201 must be a date written YYYY-MM-DD")]),
-    ("date_as_zero", edit("2026-12-01", "0"),  # would silently be 1 January 1970
+    ("date_as_zero", edit("2026-12-21", "0"),  # would silently be 1 January 1970
      [at(7, "first_event_bargaining.start_date = 0 must be a date written YYYY-MM-DD")]),
     # -- NaN and infinity
     ("nan_money", edit("budget: 8000", "budget: .nan"),
@@ -295,7 +295,7 @@ def test_each_playbooks_own_rules(validate, content, expected):
 
 def test_every_mistake_in_a_file_is_reported_at_once_in_file_order(validate):
     content = edit("fans: 1200", "fans: many").replace("budget: 8000", "budgett: 8000").replace(
-        "2026-12-01", "2026-13-01").replace("stock: 300", "stock: .inf")
+        "2026-12-21", "2026-13-01").replace("stock: 300", "stock: .inf")
     assert validate(content) == (1, [
         at(3, "merchant.fans = 'many' must be a whole number"),
         at(4, "merchant.budgett is not a known key; did you mean 'budget'?"),

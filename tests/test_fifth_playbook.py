@@ -150,7 +150,8 @@ def test_playbooks_validate_finds_it_and_warns_from_its_declaration(repo_copy):
     done = _cli(repo_copy, "validate", str(sample))
     assert done.returncode == 0, done.stderr
     assert "ok (Little Oven Bakery: tasting_day)" in done.stdout
-    assert "warning: " in done.stderr and "tasting_day: friend_assistance via external_link is forbidden" in done.stderr
+    assert "warning: " in done.stderr and "tasting_day: Forbidden: Friend assistance" in done.stderr
+    assert "Rule: WeChat external-link content rules" in done.stderr  # the rule it breaks, from the rules table
 
 
 def test_playbooks_run_writes_its_handout_plan_json_and_xlsx(repo_copy):

@@ -225,7 +225,11 @@ def test_tables_hold_machine_values_that_the_view_names_in_both_languages(kw):
     assert shown >= 8  # channels, timeline, comparison, kpis and risks name their keys
     from merchant_playbooks.render import text_out
 
-    money = {k: i18n.money(figures.kpis[k].band.p50, "CNY", "en", wan=True) for k in ("cost", "cost_per_follower")}
+    from merchant_playbooks.render import range_decimals
+
+    bands = {k: figures.kpis[k].band for k in ("cost", "cost_per_follower")}  # one format across each range
+    money = {k: i18n.money(b.p50, "CNY", "en", wan=True, decimals=range_decimals(b.p10, b.p50, b.p90))
+             for k, b in bands.items()}
     items = [item for b in plan.sections["rewards"].blocks for item in getattr(b, "items", ())]
     assert not any(m in item for item in items for m in money.values())  # the words hold references, no copies
     rewards = " ".join(text_out(plan, item, html_out=False) for item in items)

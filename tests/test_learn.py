@@ -15,11 +15,13 @@ from merchant_playbooks.errors import ParamsError
 from merchant_playbooks.loading import load_params
 
 PB = "first_event_bargaining"
-TRUE = {"attempt_rate": 0.042, "helpers_mean": 9.5, "order_rate": 0.82, "new_share": 0.47}
-TYPED = {"attempt_rate": [0.02, 0.05], "helpers_mean": [5, 12], "order_rate": [0.6, 0.9], "new_share": [0.4, 0.7]}
+# the compliant plan (the follow is optional): new followers = new people x follow_rate, so the review
+# learns follow_rate; the share of new people is known (one value), or the two could not be told apart
+TRUE = {"attempt_rate": 0.042, "helpers_mean": 9.5, "order_rate": 0.82, "follow_rate": 0.22}
+TYPED = {"attempt_rate": [0.02, 0.05], "helpers_mean": [5, 12], "order_rate": [0.6, 0.9], "follow_rate": [0.1, 0.3]}
 BIAS = 0.05
 SECTION = {"start_date": "2026-06-01", "duration_days": 15, "original_price": 199, "floor_price": 99,
-           "unit_cost": 60, "stock": 400, "helpers_needed": 8, "fixed_costs": 500, "simulations": 200}
+           "unit_cost": 60, "stock": 400, "helpers_needed": 8, "fixed_costs": 500, "simulations": 200, "new_share": 0.55}
 
 
 @pytest.fixture(autouse=True)

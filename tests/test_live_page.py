@@ -48,7 +48,8 @@ def test_live_cover_and_sections_are_widgets_that_also_carry_their_html(live):
 def test_a_lever_re_renders_the_cover_and_every_section_from_the_new_plan(live):
     plan, parts, ui = live
     before = {part: w.value for part, w in parts.items()}
-    ui.inputs["helpers_needed"].value = ui.x.values["helpers_needed"] + 3
+    assert ui.x.values["helpers_needed"] is None  # the decision picks it: an empty box reads "auto"
+    ui.inputs["helpers_needed"].value = str(plan.data["helpers_needed"] + 3)  # the consultant overrides it
     new = ui.x.last.plan
     assert new is not plan and ui.x.last.ok
     assert parts["cover"].value == cover_html(new)  # its KPIs and warnings

@@ -717,5 +717,10 @@ def test_fixed_costs_over_the_budget_are_warned_on_the_cover():
                                   str(PARAMS / "crunch-snacks.yaml"))
     plan = build_plan(params)
     (w,) = [w for w in plan.warnings if w["code"] == "rapid_growth_cadence.over_budget"]
-    assert "(¥8,000)" in w["message"] and "(¥5,000)" in w["message"]
+    from merchant_playbooks import i18n
+
+    discount_events = [e for e in plan.model.events if e.discount]
+    fixed = params.section.fixed_cost_per_event * len(discount_events)  # each discount event's posters and tools
+    assert fixed > 5000 and f"The {len(discount_events)} discount events'" in w["message"]
+    assert f"({i18n.money(fixed, 'CNY', 'en', decimals=0)})" in w["message"] and "(¥5,000)" in w["message"]
     assert 'data-warning="rapid_growth_cadence.over_budget"' in _handout(plan)

@@ -102,6 +102,11 @@ class Fmt:
             return i18n.percent(v, 0 if round(v * 100, 1) == round(v * 100) else 1)
         return np.format_float_positional(float(f"{v:.3g}"), trim="-")
 
+    def band(self, mid: float, low: float, high: float, metric: str) -> str:
+        """"P50 (P10 – P90)" of a metric, or the one number when P10 and P90 read the same."""
+        lo, hi = self.value(low, metric), self.value(high, metric)
+        return self.value(mid, metric) if lo == hi else f"{self.value(mid, metric)} ({lo} – {hi})"
+
     def range(self, low: float, high: float, share: bool = False) -> str:
         """low – high, or one number when both read the same."""
         a, b = self.rate(low, share), self.rate(high, share)

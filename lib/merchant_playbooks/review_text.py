@@ -185,8 +185,7 @@ def _kpi_table(plan: Plan, review: Review, f: _Fmt) -> Table:
     """The variance per KPI."""
     k = review.kpis.copy()
     k["kpi"] = [f.label(m) for m in k["metric"]]
-    k["plan_text"] = [f"{f.value(mid, m)} ({f.value(lo, m)} – {f.value(hi, m)})" for mid, lo, hi, m in
-                      zip(k["p50"], k["p10"], k["p90"], k["metric"], strict=True)]
+    k["plan_text"] = [f.band(mid, lo, hi, m) for mid, lo, hi, m in zip(k["p50"], k["p10"], k["p90"], k["metric"], strict=True)]
     k["actual_text"] = [f.value(v, m) for v, m in zip(k["actual"], k["metric"], strict=True)]
     k["difference"] = [f"{f.signed(v, m)} ({f.pct(share)})" if math.isfinite(share) else f.signed(v, m)
                        for v, share, m in zip(k["variance"], k["variance_share"], k["metric"], strict=True)]

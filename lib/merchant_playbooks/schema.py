@@ -169,6 +169,14 @@ class RateRange(Range):
         return (0.0, 1.0)
 
 
+class GrowthRange(Range):
+    """A growth over a period (0.2 = +20%), as a range: never a fall of 100% or more, in any draw."""
+
+    @classmethod
+    def bounds(cls) -> tuple[float | None, float | None]:
+        return (-0.99, None)
+
+
 class CountRange(Range):
     """A non-negative quantity (people, views per person), as a range."""
 

@@ -29,7 +29,7 @@ def comparison_table(s: Section, fans: int, stock: int, budget: Decimal) -> pd.D
     def capped(orders: np.ndarray, unit_cost: float, followers: np.ndarray) -> tuple[np.ndarray, ...]:
         orders = np.minimum(orders, stock)
         cost = orders * unit_cost
-        scale = np.where(cost > spend, np.divide(spend, cost, out=np.zeros_like(cost), where=cost > 0), 1.0)
+        scale = np.where(cost > spend, np.divide(spend, cost, out=np.zeros_like(cost), where=cost > spend), 1.0)
         return orders * scale, cost * scale + float(s.fixed_costs), followers * scale
 
     # group buy: a leader's team forms when at least team_size − 1 friends join

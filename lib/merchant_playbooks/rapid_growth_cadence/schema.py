@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from ..errors import Problem
-from ..schema import Money, PositiveMoney, Range, RateRange, Seed, Simulations, StrictModel, Text
+from ..schema import Money, PositiveMoney, GrowthRange, Range, RateRange, Seed, Simulations, StrictModel, Text
 from ..shop_exports.formats import format_field
 
 EventKey = Literal[
@@ -177,8 +177,8 @@ class Section(StrictModel):
     ] = RateRange(low=0.25, high=0.4)
 
     baseline_growth: Annotated[
-        Range, Field(description="growth of everyday sales from the first to the last day of the year, e.g. [0.1, 0.3]")
-    ] = Range(low=0.05, high=0.30)
+        GrowthRange, Field(description="growth of everyday sales from the first to the last day of the year, e.g. [0.1, 0.3]")
+    ] = GrowthRange(low=0.05, high=0.30)
     weekly_lift: Annotated[
         Range, Field(description="extra sales on a weekly activity day, as a share of a normal day")
     ] = Range(low=0.05, high=0.20)

@@ -211,7 +211,7 @@ def phase_of(day: int, s: Section, posting: dict[int, str], warmup: list[str]) -
 
 def bracket_table(model: ZeroFanModel) -> pd.DataFrame:
     brackets = model.points_brackets.copy()
-    brackets["points"] = [f"{a}–{b:.0f}" if pd.notna(b) else f"{a}+"
+    brackets["points"] = [f"{a}+" if pd.isna(b) else str(a) if a == int(b) else f"{a}–{b:.0f}"  # 3, not 3–3
                           for a, b in zip(brackets["points_from"], brackets["points_to"], strict=True)]
     return brackets
 
