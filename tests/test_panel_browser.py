@@ -80,7 +80,7 @@ CASES = [
     # day moves the forecast and the published end date
     Case("first_event_bargaining", "bloom-household.yaml", "en", "duration_days", "new_followers",
          "Save to params", "Saved 1 change", "Plan updated", "  duration_days: 15", "  duration_days: 16",
-         "to 15 Dec", "to 16 Dec"),
+         "to 19 Nov", "to 20 Nov"),
     Case("membership_community", "lily-shoes.yaml", "zh", "gross_margin", "roi",
          "保存到参数文件", "已将 1 项修改", "方案已更新", "  gross_margin: 0.55", "  gross_margin: 0.56"),
 ]

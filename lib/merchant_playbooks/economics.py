@@ -48,7 +48,7 @@ class Ledger:
         a["gross_profit"] = a["net_sales"] - a["cogs"]
         a["cash_out"] = a["cogs"] + a["rewards"] + a["fixed"]
         a["net"] = a["net_sales"] - a["cash_out"]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             a["roi"] = np.where(a["cash_out"] > 0, a["net"] / a["cash_out"], np.nan)
             a["cost_per_result"] = np.where(a["results"] > 0, a["cash_out"] / a["results"], np.nan)
             margin = np.where(a["results"] > 0, a["gross_profit"] / a["results"], np.nan)  # kept per result

@@ -44,7 +44,7 @@ def draw(rng: np.random.Generator, r: Range, n: int) -> np.ndarray:
 
 def limits(r: Range) -> tuple[float | None, float | None]:
     """Where a rate's draws must stay: its bounds, and 0 for a range typed non-negative."""
-    bounds = getattr(type(r), "bounds", None)
+    bounds = getattr(type(r), "draw_limits", None)
     lo, hi = bounds() if bounds else (None, None)
     if lo is None and r.low >= 0:
         lo = 0.0

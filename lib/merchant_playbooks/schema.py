@@ -153,6 +153,11 @@ class Range(StrictModel):
     def bounds(cls) -> tuple[float | None, float | None]:
         return (None, None)
 
+    @classmethod
+    def draw_limits(cls) -> tuple[float | None, float | None]:
+        """Where Monte Carlo draws must stay (`montecarlo.limits`): the bounds, unless a type says more."""
+        return cls.bounds()
+
     @property
     def centre(self) -> float:
         return (self.low + self.high) / 2
@@ -170,10 +175,11 @@ class RateRange(Range):
 
 
 class GrowthRange(Range):
-    """A growth over a period (0.2 = +20%), as a range: never a fall of 100% or more, in any draw."""
+    """A growth over a period (0.2 = +20%), as a range. Its section refuses a low end of -1 or less
+    (a fall of 100%); the draws beyond the typed range stay above -0.99 as well."""
 
     @classmethod
-    def bounds(cls) -> tuple[float | None, float | None]:
+    def draw_limits(cls) -> tuple[float | None, float | None]:
         return (-0.99, None)
 
 
