@@ -11,6 +11,7 @@ import pandas as pd
 from . import i18n
 from .economics import LINES, RATIOS
 from .figref import fig, fig_range
+from .render import range_decimals
 from .plan import Callout, Para, Plan, Section, Table
 
 #: the lines shown, in P&L order; each is a row of `plan.tables["economics"]`
@@ -48,7 +49,10 @@ def economics_section(plan: Plan) -> Section:
         Callout(t(f"verdict.{shown}", net=fig_range("economics.net", "money"),
                   share=fig("economics.pays_back_share", "share"), result=result,
                   cost=fig("economics.cost_per_result.p50", "money"),
-                  shortfall=fig("economics.verdict.shortfall_p10", "money"),
+                  # the low case's shortfall reads as the low end of the net range printed beside it
+                  shortfall=fig("economics.verdict.shortfall_p10",
+                                "money_whole" if range_decimals(*(e["net"][p] for p in ("p10", "p50", "p90"))) == 0
+                                else "money"),
                   break_even=fig("economics.break_even.p50", "count")),
                 LEVEL[verdict]),
     ]

@@ -17,7 +17,7 @@ from typing import Any
 
 OPEN, CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧: never typed by a merchant; escaped text keeps them as they are
 TOKEN = re.compile(f"{OPEN}([^{CLOSE}|]+)\\|([^{CLOSE}|]+)(?:\\|(range))?{CLOSE}")
-KINDS = ("money", "money_exact", "share", "count", "number", "ratio", "date", "days", "text")
+KINDS = ("money", "money_whole", "money_exact", "share", "count", "number", "ratio", "date", "days", "text")
 
 
 def fig(key: str, kind: str = "count") -> str:

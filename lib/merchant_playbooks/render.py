@@ -37,8 +37,8 @@ def data_html(key: str, value: Any, shown: str) -> str:
 
 
 def _fig_kind(kind: str) -> tuple[str, dict]:
-    return {"money": ("money", {"wan": True}), "money_exact": ("money_exact", {}), "days": ("count", {})}.get(
-        kind, (kind, {}))
+    return {"money": ("money", {"wan": True}), "money_whole": ("money", {"wan": True, "decimals": 0}),
+            "money_exact": ("money_exact", {}), "days": ("count", {})}.get(kind, (kind, {}))
 
 
 def _band_of(doc: dict, key: str) -> dict | None:
@@ -190,7 +190,11 @@ class _Cells(dict):
         return str(self.record["kind"]) if kind == "row_kind" else kind  # the row says how its numbers read
 
     def __missing__(self, col: str) -> str:
-        self[col] = fmt_value(self.record[col], self.kind(col), self.plan, row=self)
+        kind, decimals = self.kind(col), None
+        ends = [self.record.get(p) for p in ("p10", "p50", "p90")]
+        if kind == "money" and col in ("p10", "p50", "p90") and all(isinstance(v, int | float) for v in ends):
+            decimals = range_decimals(*ends)  # a row's low, expected and high in one money format
+        self[col] = fmt_value(self.record[col], kind, self.plan, row=self, decimals=decimals)
         return self[col]
 
 
