@@ -144,3 +144,14 @@ def test_calibrate_measures_the_coverage_of_the_ranges(tmp_path):
     lines = calibrate.report({PB: rows})
     assert any(line.startswith(f"coverage_p10_p90 {PB}.orders ") for line in lines)
     assert "case library: not measured" in lines[-1]
+
+
+def test_the_simulated_campaign_runs_the_event_the_plan_published(tmp_path):
+    """The true campaign keeps the plan's decision (the helpers the table chose), not its own re-choice."""
+    section = {k: v for k, v in SECTION.items() if k != "helpers_needed"}
+    params = load_params(write(tmp_path, "open", {**section, "start_date": str(date(2028, 1, 1))})).for_playbook(PB)
+    plan = registry.build_plan(PB, params)
+    assert params.section.helpers_needed is None
+    assert calibrate.decided(plan, params.section) == {("helpers_needed",): plan.data["helpers_needed"]}
+    fixed = load_params(write(tmp_path, "fixed", {**SECTION, "start_date": str(date(2028, 1, 1))})).for_playbook(PB)
+    assert calibrate.decided(registry.build_plan(PB, fixed), fixed.section) == {}  # the consultant's own N stands

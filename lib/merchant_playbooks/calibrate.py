@@ -91,6 +91,18 @@ def _plan(playbook: str, params: PlaybookParams, section: BaseModel):
     return plan, registry.get(playbook).review()(plan, p)
 
 
+#: what a plan decides when params leave it out (the decision table's choice): the campaign that really
+#: runs is the event the plan published, so the true campaign keeps the plan's choice
+DECIDED = ("helpers_needed", "mechanic", "reward_threshold")
+
+
+def decided(plan, section: BaseModel) -> dict[tuple[str, ...], Any]:
+    """The section's fields the plan chose for itself, at the plan's values."""
+    fields = type(section).model_fields
+    return {(name,): plan.data[name] for name in DECIDED
+            if name in fields and getattr(section, name) is None and name in plan.data}
+
+
 def calibrate(playbook: str, params: PlaybookParams, campaigns: int = 40, seed: int = 0,
               simulations: int = 400) -> list[Coverage]:
     """Per KPI the plan forecasts day by day: coverage of P10–P90 over `campaigns` simulated campaigns."""
@@ -102,7 +114,7 @@ def calibrate(playbook: str, params: PlaybookParams, campaigns: int = 40, seed: 
     rng = np.random.default_rng(seed)
     inside = dict.fromkeys(kpis, 0)
     for i in range(campaigns):
-        truth_section = with_values(base, {**true_rates(ranges, rng), ("simulations",): 100,
+        truth_section = with_values(base, {**true_rates(ranges, rng), **decided(plan, base), ("simulations",): 100,
                                            ("seed",): int(rng.integers(2**31))})
         _, truth_spec = _plan(playbook, params, truth_section)
         days = simulate(truth_spec, seed=int(rng.integers(2**31)), step_spread=0.0)
