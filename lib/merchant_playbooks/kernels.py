@@ -175,9 +175,21 @@ class KernelPool:
         return "fork" if self.server else "spawn"
 
     def _run(self, coro):
-        from jupyter_core.utils import ensure_event_loop
+        """Run one of the kernel manager's coroutines to its end, from synchronous code.
 
-        return ensure_event_loop().run_until_complete(coro)
+        The same way jupyter_client's blocking clients and nbclient (papermill's `execute`) do it,
+        `jupyter_core.utils.run_sync`: on this thread's own loop when none is running here, else on a
+        loop in a background thread. A plain `run_until_complete` fails ("Cannot run the event loop
+        while another loop is running") wherever this thread already runs a loop: called from a
+        notebook or Voila, or while Playwright's sync API is open in the same thread (the browser
+        tests' session fixture), and then every batch after it in that process.
+        """
+        from jupyter_core.utils import run_sync
+
+        async def wait():
+            return await coro
+
+        return run_sync(wait)()
 
     def _start(self) -> None:
         kid = uuid.uuid4().hex
