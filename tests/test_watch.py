@@ -4,6 +4,7 @@ fresh namespace, and a playbook re-runs only when its own inputs change."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -108,7 +109,25 @@ def test_a_save_re_renders_the_handout_a_bad_save_keeps_it_and_ctrl_c_stops_ever
     assert not (out / ".staging").exists() or not any((out / ".staging").iterdir())
 
 
-def test_a_reused_kernel_gives_each_notebook_a_fresh_namespace(tmp_path):
+@pytest.mark.parametrize("loop", [False, True], ids=["plain", "where-a-loop-runs"])
+def test_a_reused_kernel_gives_each_notebook_a_fresh_namespace(tmp_path, loop):
+    """Also from a thread whose asyncio loop is running (a notebook, Voila, Playwright's sync API left
+    open by an earlier test): the pool is synchronous code and must work there too."""
+    try:
+        asyncio.get_running_loop()
+        running = True  # one already runs in this thread (Playwright's, from the browser tests)
+    except RuntimeError:
+        running = False
+    if loop and not running:
+        async def inside() -> None:
+            _reused_kernel_fresh_namespace(tmp_path)
+
+        asyncio.run(inside())
+    else:
+        _reused_kernel_fresh_namespace(tmp_path)
+
+
+def _reused_kernel_fresh_namespace(tmp_path):
     from merchant_playbooks.kernels import KernelPool, KernelServer
 
     server = KernelServer.start(["json"])
