@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -198,23 +199,36 @@ class _Cells(dict):
         return self[col]
 
 
+_TAG = re.compile(r"<[^>]+>")
+WIDE_TEXT = 40  # characters: a column holding sentences
+SHORT_TEXT = 12  # characters: a column of single words (a weekday, a phase)
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2e7f else 1 for ch in html.unescape(text))  # a Chinese character: two
+
+
 def table_html(plan: Plan, block: Table) -> str:
     df = plan.tables[block.name]
     labels = dict(block.labels) or {c: c for c in df.columns}
     formats = dict(block.formats)
     kinds = {c: formats.get(c, "text") for c in labels}
     classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
-    head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
-    rows = []
+    grid = []
     records = df.to_dict(orient="records")
     for i, record in enumerate(records):
         if block.rows:  # the view's own text per row (words around numbers, figures as references)
-            cells = "".join(f"<td{classes[col]}>{text_out(plan, text)}</td>"
-                            for col, text in zip(labels, block.rows[i], strict=True))
+            grid.append([text_out(plan, text) for text in block.rows[i]])
         else:
             shown = _Cells(plan, record, formats)
-            cells = "".join(f"<td{classes[col]}>{_cell(block.name, i, col, record, shown)}</td>" for col in labels)
-        rows.append(f"<tr>{cells}</tr>")
+            grid.append([_cell(block.name, i, col, record, shown) for col in labels])
+    for j, c in enumerate(labels):  # the column of sentences (what happens) gets the width; short words stay narrow
+        if not classes[c]:
+            longest = max((_units(_TAG.sub("", row[j])) for row in grid), default=0)
+            classes[c] = ' class="wide"' if longest > WIDE_TEXT else ' class="short"' if longest <= SHORT_TEXT else ""
+    head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
+    rows = ["<tr>" + "".join(f"<td{classes[c]}>{cell}</td>" for c, cell in zip(labels, row, strict=True)) + "</tr>"
+            for row in grid]
     caption = f"<caption>{text_out(plan, block.caption)}</caption>" if block.caption else ""
     long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""
     return (f'<div class="mp-table-wrap{long}"><table class="mp-table" data-table="{esc(block.name)}">{caption}'

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from . import i18n
-from .charts import ACCENT, BAND, WIDTH, title
+from .charts import ACCENT, BAND, WIDTH, date_axis, title
 from .plan import Plan
 
 OUTSIDE = "#9b1c1c"  # days outside the plan's range
@@ -52,7 +52,7 @@ def chart_review(plan: Plan) -> alt.FacetChart | None:
     df = review_points(plan, tuple(spec_chart), period)
     order = list(dict.fromkeys(df["measure"]))
     fmt = i18n.t("common.chart.day_format", plan.language)
-    x = alt.X("date:T", title=_t(plan, "chart.date"), axis=alt.Axis(format=fmt))
+    x = date_axis(_t(plan, "chart.date"), fmt, df["date"])
     y_title = _t(plan, "chart.value" if period == "day" else "chart.value_period")
     base = alt.Chart().encode(x=x)
     band = base.mark_area(color=BAND, opacity=0.16).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
