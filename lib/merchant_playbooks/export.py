@@ -22,6 +22,7 @@ import nbformat
 from . import __version__, i18n
 from .clock import run_date
 from .render import contents_html
+from .svgcompact import compact_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>)?\s*(<!DOCTYPE[^>]*>)?\s*", re.DOTALL)
@@ -75,6 +76,7 @@ def _chart(output: nbformat.NotebookNode) -> str | None:
         svg = strip_xml_prolog(_text(data["image/svg+xml"]))
         if _SCRIPT.search(svg):
             return None
+        svg = compact_svg(svg)  # the stylesheet gives its font; no scaffolding, coordinates to 0.1 px
         return f'<figure class="mp-chart">{svg}</figure>'
     if "image/png" in data:
         png = _text(data["image/png"]).strip()
