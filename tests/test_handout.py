@@ -128,11 +128,13 @@ def test_the_consultants_paste_block_shows_in_the_notebook_not_in_the_handout(pl
     assert "attempt_rate" not in page and "For the consultant" not in page and "mp-consultant" not in page
 
 
-def test_a_chart_sits_inside_the_section_it_follows_and_moves_it_to_a_new_printed_page(plans, cut_chart_svg):
+def test_a_chart_sits_in_its_section_before_the_tables_and_forces_no_printed_page_break(plans, cut_chart_svg):
     page = export(plans["en"], cut_chart_svg)
     mechanics = re.search(r'<section class="([^"]*)" id="mp-mechanics".*?</section>', page, re.DOTALL)
     assert mechanics and '<figure class="mp-chart">' in mechanics.group(0)
-    assert "mp-newpage" in mechanics.group(1)
+    body = mechanics.group(0)
+    assert body.index('<figure class="mp-chart">') < body.index('<div class="mp-table-wrap')  # picture, then detail
+    assert mechanics.group(1) == "mp-section" and "mp-newpage" not in page
     goal = re.search(r'<section class="([^"]*)" id="mp-goal"', page)
     assert goal and goal.group(1) == "mp-section"
 

@@ -198,13 +198,14 @@ def test_printing_to_pdf_yields_a4_pages_with_the_cover_alone_on_the_first(chrom
             styles = o.page.evaluate("""() => ({
                 cover: getComputedStyle(document.querySelector('.mp-cover')).breakAfter,
                 charts: [...document.querySelectorAll('.mp-chart')].map(c => getComputedStyle(c).breakInside),
-                newpage: [...document.querySelectorAll('.mp-newpage')].map(s => getComputedStyle(s).breakBefore),
+                breaks: [...document.querySelectorAll('.mp-section')].map(s => getComputedStyle(s).breakBefore),
                 scrolling: [...document.querySelectorAll('.mp-table-wrap')].map(w => getComputedStyle(w).overflowX),
                 colophon: getComputedStyle(document.querySelector('.mp-cover .mp-colophon')).display,
             })""")
             pdf = o.page.pdf(prefer_css_page_size=True, print_background=True)
             assert styles["cover"] == "page" and styles["colophon"] == "block"  # date and params file on paper
-            assert set(styles["charts"]) == {"avoid"} and set(styles["newpage"]) == {"page"}
+            # charts kept whole; no section forced onto a new page (that left pages half empty)
+            assert set(styles["charts"]) == {"avoid"} and set(styles["breaks"]) == {"auto"}
             assert set(styles["scrolling"]) == {"visible"}  # printed tables show every column
             pages = re.findall(rb"/Type\s*/Page\b(?!s)", pdf)
             boxes = {tuple(round(float(v), 1) for v in m) for m in

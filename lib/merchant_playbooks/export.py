@@ -46,11 +46,6 @@ class Part:
     title: str = ""  # the section's heading, already escaped
     charts: list[str] = field(default_factory=list)
 
-    @property
-    def heavy(self) -> bool:
-        """A section with a chart or a long table starts a new printed page."""
-        return bool(self.charts) or "mp-long" in self.html
-
     def render(self, colophon: str = "") -> str:
         """The part's HTML; a cover also carries the (escaped) colophon, shown when printed."""
         if self.kind == "cover" and colophon:
@@ -61,9 +56,13 @@ class Part:
             return self.html
         body = self.html.rstrip()
         assert body.endswith("</section>"), "section HTML ends with its closing tag"
-        classes = ' class="mp-section mp-newpage"' if self.heavy else ""
-        head = body.replace(' class="mp-section"', classes, 1) if classes else body
-        return head[: -len("</section>")] + "".join(self.charts) + "</section>"
+        # the picture before the detail: a section's charts go before its first table (or at its end), so on
+        # paper a chart kept whole is not pushed past a page's worth of table, leaving that page half empty;
+        # and no forced page break: sections follow one another
+        body = body[: -len("</section>")]
+        at = body.find('<div class="mp-table-wrap')
+        at = len(body) if at < 0 else at
+        return body[:at] + "".join(self.charts) + body[at:] + "</section>"
 
 
 def strip_xml_prolog(svg: str) -> str:

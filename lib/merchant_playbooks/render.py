@@ -92,7 +92,7 @@ def text_out(plan: Plan, text: object, *, html_out: bool = True) -> str:
 
 
 NUMERIC = ("money", "share", "count", "number", "ratio")
-LONG_TABLE_ROWS = 14  # longer tables may break across printed pages (between rows, header repeated)
+LONG_TABLE_ROWS = 14  # a longer table is marked mp-long (every table may now break between rows on paper)
 
 
 def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict | None = None,
@@ -222,10 +222,13 @@ def table_html(plan: Plan, block: Table) -> str:
         else:
             shown = _Cells(plan, record, formats)
             grid.append([_cell(block.name, i, col, record, shown) for col in labels])
-    for j, c in enumerate(labels):  # the column of sentences (what happens) gets the width; short words stay narrow
-        if not classes[c]:
-            longest = max((_units(_TAG.sub("", row[j])) for row in grid), default=0)
-            classes[c] = ' class="wide"' if longest > WIDE_TEXT else ' class="short"' if longest <= SHORT_TEXT else ""
+    # the column of sentences (what happens) gets the width, the longest if there are several; single words stay narrow
+    longest = {c: max((_units(_TAG.sub("", row[j])) for row in grid), default=0)
+               for j, c in enumerate(labels) if not classes[c]}
+    widest = max(longest, key=longest.get, default=None)
+    for c, units in longest.items():
+        classes[c] = (' class="wide"' if c == widest and units > WIDE_TEXT else
+                      ' class="short"' if units <= SHORT_TEXT else "")
     head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
     rows = ["<tr>" + "".join(f"<td{classes[c]}>{cell}</td>" for c, cell in zip(labels, row, strict=True)) + "</tr>"
             for row in grid]

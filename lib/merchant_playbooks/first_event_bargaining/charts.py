@@ -81,7 +81,7 @@ def chart_daily_funnel(plan: Plan) -> alt.Chart:
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", title=_t(plan, "chart.per_day")), y2="p90:Q")
     line = base.mark_line(point=True).encode(y="p50:Q")
     return (band + line).properties(
-        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), height=240
+        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), height=200
     )
 
 
@@ -106,5 +106,5 @@ def chart_helpers_tradeoff(plan: Plan) -> alt.Chart:
     chosen = alt.Chart(pd.DataFrame({"n": [plan.data["helpers_needed"]]})).mark_rule(
         color=ACCENT, strokeDash=[4, 3]).encode(x="n:Q")
     return (band + line + points + chosen).properties(
-        title=title(_t(plan, "chart.tradeoff_title"), _t(plan, "chart.tradeoff_subtitle")), height=240
+        title=title(_t(plan, "chart.tradeoff_title"), _t(plan, "chart.tradeoff_subtitle")), height=200
     )

@@ -111,7 +111,7 @@ def chart_monthly_targets(plan: Plan) -> alt.Chart:
     whisker = alt.Chart(df).mark_rule(color=BAND, strokeWidth=2).encode(x=x, y="sales_p10:Q", y2="sales_p90:Q")
     dot = alt.Chart(df).mark_point(filled=True, color=ACCENT, size=50).encode(x=x, y="sales_p50:Q")
     return (bars + whisker + dot).properties(
-        title=title(_t(plan, "chart.monthly_title"), _t(plan, "chart.monthly_subtitle")), height=240)
+        title=title(_t(plan, "chart.monthly_title"), _t(plan, "chart.monthly_subtitle")), height=200)
 
 
 def chart_event_forecast(plan: Plan) -> alt.Chart:

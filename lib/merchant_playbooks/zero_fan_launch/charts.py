@@ -53,7 +53,7 @@ def chart_daily_growth(plan: Plan) -> alt.Chart:
                  alt.Tooltip("p90:Q", format=",.0f")],
     )
     return (band + line).properties(
-        title=title(_t(plan, "chart.growth_title"), _t(plan, "chart.growth_subtitle")), height=240)
+        title=title(_t(plan, "chart.growth_title"), _t(plan, "chart.growth_subtitle")), height=200)
 
 
 def chart_k_factor(plan: Plan) -> alt.Chart:
