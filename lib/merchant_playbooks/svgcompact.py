@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 # the theme's font list (charts.FONT) on every text: the handout's stylesheet says it once
-_FONT = re.compile(r' font-family="[^"]*"')
+# and the theme's 12 px (charts.py): a text without a size of its own inherits the stylesheet's
+_FONT = re.compile(r' font-family="[^"]*"| font-size="12px"')
 _NOISE = re.compile(
     r' (?:opacity="1"|pointer-events="none"|aria-hidden="true"|role="graphics-(?:object|symbol)"'
     r'|aria-roledescription="[^"]*"|stroke-miterlimit="10"|stroke-width="1"|transform="translate\(0,0\)"'
