@@ -172,6 +172,8 @@ def test_footer_and_printed_cover_name_the_generation_date_and_params_file(plans
     en = export(plans["en"], cut_chart_svg)
     assert re.search(r'<footer class="mp-footer">[^<]*2026年11月23日[^<]*merchant\.yaml', zh)
     assert re.search(r'<footer class="mp-footer">[^<]*23 Nov 2026[^<]*merchant\.yaml', en)
+    footer = re.search(r'<footer class="mp-footer">([^<]*)</footer>', zh).group(1)
+    assert not LATIN_WORD.search(footer.replace("merchant.yaml", "")), footer  # the zh footer in Chinese
     # on paper the cover carries it (the last page may be a full-page chart)
     assert re.search(r'<p class="mp-colophon">[^<]*23 Nov 2026[^<]*merchant\.yaml[^<]*</p></header>', en)
 
