@@ -11,7 +11,11 @@ headless Chromium (Debian's, offline) and records, per handout:
 - `pages` — A4 pages printed (`page.pdf`, counting `/Type /Page` objects);
 - `kb` — the file's size in KB (1000 bytes).
 
-    python tools/measure_handouts.py OUT [--json figures.json]
+    python tools/measure_handouts.py OUT [--json figures.json] [--screenshots DIR]
+
+With `--screenshots DIR` (`make demo` passes `out/screenshots`) it also leaves, per handout,
+`<merchant>-<playbook>-390.png` (the phone's screen at the handout's first chart) and
+`<merchant>-<playbook>-a4-p2.pdf` (its second printed page, the first after the cover).
 
 tests/test_handout_legibility.py asserts on the same figures.
 """
@@ -61,7 +65,7 @@ MEASURE_JS = """() => [...document.querySelectorAll('figure.mp-chart svg')].map(
 
 
 def handouts(out: Path) -> list[Path]:
-    return sorted(p for p in out.glob("*/*.html") if p.name != "index.html")
+    return sorted(p.resolve() for p in out.glob("*/*.html") if p.name != "index.html")
 
 
 @contextmanager
@@ -87,17 +91,24 @@ def _charts(page, viewport: dict) -> list[dict]:
     return page.evaluate(MEASURE_JS)
 
 
-def measure(context, path: Path) -> dict:
-    """The figures of one handout (see the module's docstring)."""
+def measure(context, path: Path, screenshots: Path | None = None) -> dict:
+    """The figures of one handout (see the module's docstring); screenshots into `screenshots` if given."""
     page = context.new_page()
+    name = f"{path.parent.name}-{path.stem}"
     try:
         page.set_viewport_size(PHONE)
         page.goto(path.as_uri(), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
         phone = _charts(page, PHONE)
+        if screenshots is not None:
+            page.evaluate("document.querySelector('figure.mp-chart')?.scrollIntoView()")
+            page.screenshot(path=str(screenshots / f"{name}-390.png"))
         page.emulate_media(media="print")
         paper = _charts(page, PRINT)
         pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        if screenshots is not None:
+            page.pdf(path=str(screenshots / f"{name}-a4-p2.pdf"), prefer_css_page_size=True,
+                     print_background=True, page_ranges="2")
     finally:
         page.close()
     return {
@@ -114,9 +125,11 @@ def measure(context, path: Path) -> dict:
     }
 
 
-def measure_all(out: Path, profile: Path) -> list[dict]:
+def measure_all(out: Path, profile: Path, screenshots: Path | None = None) -> list[dict]:
+    if screenshots is not None:
+        screenshots.mkdir(parents=True, exist_ok=True)
     with browser(profile) as context:
-        return [measure(context, path) for path in handouts(out)]
+        return [measure(context, path, screenshots) for path in handouts(out)]
 
 
 def table(rows: list[dict]) -> str:
@@ -133,9 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="a `playbooks run` output folder")
     parser.add_argument("--json", type=Path, help="also write every figure (with the texts) here")
+    parser.add_argument("--screenshots", type=Path, help="leave a 390 px screenshot and a printed page per handout here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as profile:
-        rows = measure_all(args.out, Path(profile))
+        rows = measure_all(args.out, Path(profile), args.screenshots)
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
