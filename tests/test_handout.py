@@ -317,3 +317,16 @@ def test_index_lists_every_merchant_with_stage_status_kpis_and_links(plans, tmp_
     kpis = plans["zh"].kpis
     assert all(html.escape(kpis[k].label) in page for k in plans["zh"].headline)
     assert not NETWORK.search(page) and "<script" not in page
+
+
+def test_a_compacted_chart_keeps_every_text_and_mark_and_drops_the_scaffolding(cut_chart_svg):
+    from merchant_playbooks.svgcompact import compact_svg
+
+    for svg in cut_chart_svg.values():
+        small = compact_svg(svg)
+        count = lambda s, tag: len(re.findall(rf"<{tag}\b", s))
+        assert [count(small, t) for t in ("text", "rect", "line")] == [count(svg, t) for t in ("text", "rect", "line")]
+        texts = lambda s: re.findall(r"<text\b[^>]*>(.*?)</text>", s)
+        assert texts(small) == texts(svg)
+        assert "font-family" not in small and "aria-roledescription" not in small and len(small) < 0.6 * len(svg)
+        assert not re.search(r'(?:d|transform)="[^"]*\d\.\d\d', small)  # coordinates to 0.1 px
