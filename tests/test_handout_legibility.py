@@ -32,13 +32,13 @@ DEFAULT_MAX_PAGES = 12
 
 
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory):
-    """One batch run of every sample merchant, every handout measured in one browser."""
+def figures(tmp_path_factory, chromium):
+    """One batch run of every sample merchant, every handout measured in the session's browser (conftest.py)."""
     out = tmp_path_factory.mktemp("legible") / "out"
     proc = subprocess.run([sys.executable, "-m", "merchant_playbooks.cli", "run", str(PARAMS), "--out", str(out),
                            "-j", "2"], check=False, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    rows = measure_handouts.measure_all(out, tmp_path_factory.mktemp("chromium-profile"))
+    rows = [measure_handouts.measure(chromium, path) for path in measure_handouts.handouts(out)]
     langs = {'lang="zh' in path.read_text(encoding="utf-8")[:300] for path in measure_handouts.handouts(out)}
     assert langs == {True, False}, "the samples have en and zh handouts"
     assert len(rows) >= len(list(PARAMS.glob("*.yaml")))
