@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
-## Batch-run every sample merchant's playbooks into out/ (handouts, index.html, summary.json)
+## Batch-run every sample merchant's playbooks into out/ (handouts, index.html, summary.json), then measure
+## the handouts and leave 390 px screenshots and a printed page under out/screenshots/ (with Chromium)
 demo: $(STAMP)
 	$(BIN)/playbooks run params --out out
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM" ]; then \
+	  $(BIN)/python tools/measure_handouts.py out --screenshots out/screenshots; \
+	else echo "no Chromium (tools/ensure_chromium.sh): no out/screenshots, no legibility figures"; fi
 
 ## Library, CLI and notebook tests (nbval over playbooks/)
 test: $(STAMP)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -53,3 +55,31 @@ def write_params(tmp_path: Path):
         return path
 
     return write
+
+
+# Debian's Chromium for the browser tests (test_handout_browser.py, test_handout_legibility.py): one per session
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROWSER_VIEWPORT = {"width": 960, "height": 1000}
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """Debian's Chromium, headless, in a new empty profile, offline; every network request is recorded."""
+    from playwright.sync_api import sync_playwright
+
+    exe = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    assert exe, "Chromium is missing: run tools/ensure_chromium.sh (make test does)"
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=exe, headless=True, args=BROWSER_FLAGS,
+            offline=True, viewport=BROWSER_VIEWPORT)
+        context.requests = []
+
+        def record(route) -> None:  # file: and data: URLs never come here: anything that does is network
+            context.requests.append(route.request.url)
+            route.abort()
+
+        context.route(re.compile(r"^(https?|wss?|ftp):"), record)
+        yield context
+        context.close()

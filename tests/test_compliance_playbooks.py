@@ -106,7 +106,8 @@ def test_cadence_plan_has_a_compliance_section_and_plan_json_lists_it(crunch_pla
 
     restricted = sum(r["status"] == "restricted" for r in saved["compliance"])
     (warning,) = _callouts(crunch_plan, "warning")
-    assert f"{restricted} item(s)" in text_out(crunch_plan, warning.text, html_out=False)
+    said = f"{restricted} items are" if restricted != 1 else f"{restricted} item is"  # a plural, not "item(s)"
+    assert said in text_out(crunch_plan, warning.text, html_out=False)
     assert saved["compliance_summary"] == {"forbidden": 0, "restricted": restricted}
     assert _callouts(crunch_plan, "danger") == []
     html = section_html(crunch_plan, crunch_plan.sections["compliance"])

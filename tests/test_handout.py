@@ -128,11 +128,13 @@ def test_the_consultants_paste_block_shows_in_the_notebook_not_in_the_handout(pl
     assert "attempt_rate" not in page and "For the consultant" not in page and "mp-consultant" not in page
 
 
-def test_a_chart_sits_inside_the_section_it_follows_and_moves_it_to_a_new_printed_page(plans, cut_chart_svg):
+def test_a_chart_sits_in_its_section_before_the_tables_and_forces_no_printed_page_break(plans, cut_chart_svg):
     page = export(plans["en"], cut_chart_svg)
     mechanics = re.search(r'<section class="([^"]*)" id="mp-mechanics".*?</section>', page, re.DOTALL)
     assert mechanics and '<figure class="mp-chart">' in mechanics.group(0)
-    assert "mp-newpage" in mechanics.group(1)
+    body = mechanics.group(0)
+    assert body.index('<figure class="mp-chart">') < body.index('<div class="mp-table-wrap')  # picture, then detail
+    assert mechanics.group(1) == "mp-section" and "mp-newpage" not in page
     goal = re.search(r'<section class="([^"]*)" id="mp-goal"', page)
     assert goal and goal.group(1) == "mp-section"
 
@@ -170,6 +172,8 @@ def test_footer_and_printed_cover_name_the_generation_date_and_params_file(plans
     en = export(plans["en"], cut_chart_svg)
     assert re.search(r'<footer class="mp-footer">[^<]*2026年11月23日[^<]*merchant\.yaml', zh)
     assert re.search(r'<footer class="mp-footer">[^<]*23 Nov 2026[^<]*merchant\.yaml', en)
+    footer = re.search(r'<footer class="mp-footer">([^<]*)</footer>', zh).group(1)
+    assert not LATIN_WORD.search(footer.replace("merchant.yaml", "")), footer  # the zh footer in Chinese
     # on paper the cover carries it (the last page may be a full-page chart)
     assert re.search(r'<p class="mp-colophon">[^<]*23 Nov 2026[^<]*merchant\.yaml[^<]*</p></header>', en)
 
@@ -313,3 +317,16 @@ def test_index_lists_every_merchant_with_stage_status_kpis_and_links(plans, tmp_
     kpis = plans["zh"].kpis
     assert all(html.escape(kpis[k].label) in page for k in plans["zh"].headline)
     assert not NETWORK.search(page) and "<script" not in page
+
+
+def test_a_compacted_chart_keeps_every_text_and_mark_and_drops_the_scaffolding(cut_chart_svg):
+    from merchant_playbooks.svgcompact import compact_svg
+
+    for svg in cut_chart_svg.values():
+        small = compact_svg(svg)
+        count = lambda s, tag: len(re.findall(rf"<{tag}\b", s))
+        assert [count(small, t) for t in ("text", "rect", "line")] == [count(svg, t) for t in ("text", "rect", "line")]
+        texts = lambda s: re.findall(r"<text\b[^>]*>(.*?)</text>", s)
+        assert texts(small) == texts(svg)
+        assert "font-family" not in small and "aria-roledescription" not in small and len(small) < 0.6 * len(svg)
+        assert not re.search(r'(?:d|transform)="[^"]*\d\.\d\d', small)  # coordinates to 0.1 px

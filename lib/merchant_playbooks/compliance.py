@@ -191,7 +191,8 @@ def _compliance_parts(lang: str, book: RuleBook, uses: tuple[tuple[str, str], ..
     restricted = sum(r.status == "restricted" for r in rows)
     if restricted:
         # the count is a figure of plan.json (`compliance_summary`, set per plan by `compliance_section`)
-        blocks.append(Callout(_t("restricted", lang, count=fig("compliance_summary.restricted", "count")), "warning"))
+        blocks.append(Callout(_t(i18n.counted("restricted", restricted), lang,
+                                 count=fig("compliance_summary.restricted", "count")), "warning"))
     blocks.append(Table("compliance", labels=tuple((c, _t(f"col.{c.removesuffix('_label')}", lang)) for c in (
         "mechanic_label", "channel_label", "status_label", "advice", "source"))))
     blocks.append(Para(_t("caveat", lang)))

@@ -22,6 +22,7 @@ import nbformat
 from . import __version__, i18n
 from .clock import run_date
 from .render import contents_html
+from .svgcompact import compact_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>)?\s*(<!DOCTYPE[^>]*>)?\s*", re.DOTALL)
@@ -45,11 +46,6 @@ class Part:
     title: str = ""  # the section's heading, already escaped
     charts: list[str] = field(default_factory=list)
 
-    @property
-    def heavy(self) -> bool:
-        """A section with a chart or a long table starts a new printed page."""
-        return bool(self.charts) or "mp-long" in self.html
-
     def render(self, colophon: str = "") -> str:
         """The part's HTML; a cover also carries the (escaped) colophon, shown when printed."""
         if self.kind == "cover" and colophon:
@@ -60,9 +56,13 @@ class Part:
             return self.html
         body = self.html.rstrip()
         assert body.endswith("</section>"), "section HTML ends with its closing tag"
-        classes = ' class="mp-section mp-newpage"' if self.heavy else ""
-        head = body.replace(' class="mp-section"', classes, 1) if classes else body
-        return head[: -len("</section>")] + "".join(self.charts) + "</section>"
+        # the picture before the detail: a section's charts go before its first table (or at its end), so on
+        # paper a chart kept whole is not pushed past a page's worth of table, leaving that page half empty;
+        # and no forced page break: sections follow one another
+        body = body[: -len("</section>")]
+        at = body.find('<div class="mp-table-wrap')
+        at = len(body) if at < 0 else at
+        return body[:at] + "".join(self.charts) + body[at:] + "</section>"
 
 
 def strip_xml_prolog(svg: str) -> str:
@@ -75,6 +75,7 @@ def _chart(output: nbformat.NotebookNode) -> str | None:
         svg = strip_xml_prolog(_text(data["image/svg+xml"]))
         if _SCRIPT.search(svg):
             return None
+        svg = compact_svg(svg)  # the stylesheet gives its font; no scaffolding, coordinates to 0.1 px
         return f'<figure class="mp-chart">{svg}</figure>'
     if "image/png" in data:
         png = _text(data["image/png"]).strip()

@@ -77,6 +77,15 @@ def t(key: str, lang: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def counted(key: str, count: float) -> str:
+    """The key of `key`'s form for `count` things: `key.one` or `key.other` (1 day, 3 days).
+
+    A message about a number of things has both forms in every language's catalogue (Chinese
+    writes the same words in each), so a sentence never reads "day(s)".
+    """
+    return f"{key}.{'one' if count == 1 else 'other'}"
+
+
 def has(key: str, lang: str) -> bool:
     namespace, _, name = key.partition(".")
     try:

@@ -59,6 +59,6 @@ def warn_past(plan: Plan, has_actuals: bool, today: date | None = None) -> None:
     if day >= today:
         return
     lang = plan.language
-    text = i18n.t(f"common.past.{kind}", lang, date=_show(day, today, lang), today=_show(today, today, lang),
+    text = i18n.t(i18n.counted(f"common.past.{kind}", (today - day).days), lang, date=_show(day, today, lang), today=_show(today, today, lang),
                   days=i18n.number((today - day).days))
     plan.warn("past_start", text, step=kind, date=day.isoformat(), today=today.isoformat())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -91,7 +92,7 @@ def text_out(plan: Plan, text: object, *, html_out: bool = True) -> str:
 
 
 NUMERIC = ("money", "share", "count", "number", "ratio")
-LONG_TABLE_ROWS = 14  # longer tables may break across printed pages (between rows, header repeated)
+LONG_TABLE_ROWS = 14  # a longer table is marked mp-long (every table may now break between rows on paper)
 
 
 def fmt_value(value: Any, kind: str, plan: Plan, *, wan: bool = False, row: dict | None = None,
@@ -198,23 +199,39 @@ class _Cells(dict):
         return self[col]
 
 
+_TAG = re.compile(r"<[^>]+>")
+WIDE_TEXT = 40  # characters: a column holding sentences
+SHORT_TEXT = 12  # characters: a column of single words (a weekday, a phase)
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2e7f else 1 for ch in html.unescape(text))  # a Chinese character: two
+
+
 def table_html(plan: Plan, block: Table) -> str:
     df = plan.tables[block.name]
     labels = dict(block.labels) or {c: c for c in df.columns}
     formats = dict(block.formats)
     kinds = {c: formats.get(c, "text") for c in labels}
     classes = {c: ' class="num"' if k in NUMERIC else ' class="date"' if k == "date" else "" for c, k in kinds.items()}
-    head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
-    rows = []
+    grid = []
     records = df.to_dict(orient="records")
     for i, record in enumerate(records):
         if block.rows:  # the view's own text per row (words around numbers, figures as references)
-            cells = "".join(f"<td{classes[col]}>{text_out(plan, text)}</td>"
-                            for col, text in zip(labels, block.rows[i], strict=True))
+            grid.append([text_out(plan, text) for text in block.rows[i]])
         else:
             shown = _Cells(plan, record, formats)
-            cells = "".join(f"<td{classes[col]}>{_cell(block.name, i, col, record, shown)}</td>" for col in labels)
-        rows.append(f"<tr>{cells}</tr>")
+            grid.append([_cell(block.name, i, col, record, shown) for col in labels])
+    # the column of sentences (what happens) gets the width, the longest if there are several; single words stay narrow
+    longest = {c: max((_units(_TAG.sub("", row[j])) for row in grid), default=0)
+               for j, c in enumerate(labels) if not classes[c]}
+    widest = max(longest, key=longest.get, default=None)
+    for c, units in longest.items():
+        classes[c] = (' class="wide"' if c == widest and units > WIDE_TEXT else
+                      ' class="short"' if units <= SHORT_TEXT else "")
+    head = "".join(f'<th scope="col"{classes[c]}>{esc(labels[c])}</th>' for c in labels)
+    rows = ["<tr>" + "".join(f"<td{classes[c]}>{cell}</td>" for c, cell in zip(labels, row, strict=True)) + "</tr>"
+            for row in grid]
     caption = f"<caption>{text_out(plan, block.caption)}</caption>" if block.caption else ""
     long = " mp-long" if len(rows) > LONG_TABLE_ROWS else ""
     return (f'<div class="mp-table-wrap{long}"><table class="mp-table" data-table="{esc(block.name)}">{caption}'

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from . import i18n
-from .charts import ACCENT, BAND, WIDTH, title
+from .charts import ACCENT, BAND, WIDTH, date_axis, title
 from .plan import Plan
 
 OUTSIDE = "#9b1c1c"  # days outside the plan's range
@@ -52,10 +52,11 @@ def chart_review(plan: Plan) -> alt.FacetChart | None:
     df = review_points(plan, tuple(spec_chart), period)
     order = list(dict.fromkeys(df["measure"]))
     fmt = i18n.t("common.chart.day_format", plan.language)
-    x = alt.X("date:T", title=_t(plan, "chart.date"), axis=alt.Axis(format=fmt))
+    x = date_axis(_t(plan, "chart.date"), fmt, df["date"])
     y_title = _t(plan, "chart.value" if period == "day" else "chart.value_period")
     base = alt.Chart().encode(x=x)
-    band = base.mark_area(color=BAND, opacity=0.16).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
+    band = base.mark_area(color=BAND, opacity=0.16).encode(
+        y=alt.Y("p10:Q", title=y_title, axis=alt.Axis(tickCount=3)), y2="p90:Q")  # three ticks fit a short panel
     expected = base.mark_line(color=BAND, strokeDash=[5, 4], strokeWidth=1.5).encode(y="p50:Q")
     # a day not reported breaks the line rather than being bridged
     actual = base.mark_line(color=ACCENT, invalid="break-paths-show-domains").encode(y="actual:Q")
@@ -73,8 +74,8 @@ def chart_review(plan: Plan) -> alt.FacetChart | None:
     subtitle = _t(plan, "chart.subtitle" if period == "day" else "chart.subtitle_period")
     return (
         alt.layer(band, expected, actual, points, data=df)
-        .properties(width=WIDTH, height=120)
-        .facet(row=alt.Row("measure:N", sort=order, title=None,
+        .properties(width=WIDTH, height=80)
+        .facet(spacing=10, row=alt.Row("measure:N", sort=order, title=None,
                             header=alt.Header(labelOrient="top", labelAngle=0, labelAnchor="start",
                                               labelFontWeight="bold", labelFontSize=12)))
         .resolve_scale(y="independent")

@@ -88,7 +88,7 @@ def _goal_text(review: Review, f: _Fmt) -> str:
     off = any(review.kpis["forecast"] != "held")
     text = f.t("goal.met" if g["met"] else "goal.missed", **kw) + (f.t("goal.off_forecast") if off else "")
     missing = len(review.planned_days) - g["days_reported"]
-    return text + (f.t("goal.partial", n=missing) if missing else "")
+    return text + (f.t(i18n.counted("goal.partial", missing), n=missing) if missing else "")
 
 
 def _forecast_missed(review: Review, f: _Fmt) -> list[Any]:
@@ -137,7 +137,8 @@ def _period_rows(review: Review, f: _Fmt) -> pd.DataFrame:
             row["note"] = flags.get(p, "")
         else:
             outside = g[g["status"].isin(["below", "above"])]
-            row["note"] = f.t("table.days_outside", n=outside["date"].nunique()) if len(outside) else ""
+            row["note"] = f.t(i18n.counted("table.days_outside", outside["date"].nunique()),
+                                                           n=outside["date"].nunique()) if len(outside) else ""
         rows.append(row)
     total: dict[str, Any] = {"date": f.t("table.total_actual"), "note": ""}
     plan_row: dict[str, Any] = {"date": f.t("table.total_plan"), "note": f.t("table.total_plan_note")}
@@ -160,7 +161,7 @@ def _notes(review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> list[Any]:
         blocks.append(Callout(_goal_text(review, f), level))
     blocks += missed
     if review.missing_days:
-        blocks.append(Callout(f.t("missing_days", n=len(review.missing_days), days=f.days(review.missing_days))))
+        blocks.append(Callout(f.t(i18n.counted("missing_days", len(review.missing_days)), n=len(review.missing_days), days=f.days(review.missing_days))))
     absent = [m.key for m in review.spec.metrics if m.key not in review.metrics]
     if review.actuals.unknown_columns or absent:
         text = f.t("columns.unknown", columns=", ".join(review.actuals.unknown_columns)) \
@@ -169,13 +170,13 @@ def _notes(review: Review, f: _Fmt, flags: list[tuple[date, str]]) -> list[Any]:
             text += f.t("columns.absent", metrics=f.t("sep").join(f.label(m) for m in absent))
         blocks.append(Callout(text.strip()))
     if review.actuals.outside:
-        blocks.append(Callout(f.t("outside_rows", n=len(review.actuals.outside),
+        blocks.append(Callout(f.t(i18n.counted("outside_rows", len(review.actuals.outside)), n=len(review.actuals.outside),
                                   days=f.days(list(review.actuals.outside)))))
     if flags:
         listed = f.t("sep").join(f.t("day_item", day=f.day(d), items=text) for d, text in flags[:MAX_LISTED])
         hint = f"flag_hint.{f.plan.playbook}" if i18n.has(f"{NS}.flag_hint.{f.plan.playbook}", f.lang) else \
             "flag_hint.default"
-        blocks.append(Callout(f.t("flagged", n=len(flags), days=listed) + " " + f.t(hint), "warning"))
+        blocks.append(Callout(f.t(i18n.counted("flagged", len(flags)), n=len(flags), days=listed) + " " + f.t(hint), "warning"))
     elif reported:
         blocks.append(Para(f.t("none_flagged")))
     return blocks

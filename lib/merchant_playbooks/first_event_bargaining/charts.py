@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..charts import ACCENT, BAND, ChartSpec, framed_spec, title
+from ..charts import ACCENT, BAND, ChartSpec, date_axis, framed_spec, title
 from ..figref import fig
 from ..plan import Plan
 from ..render import text_out
@@ -75,13 +75,13 @@ def chart_daily_funnel(plan: Plan) -> alt.Chart:
     df["date"] = pd.to_datetime(df["date"])
     fmt = i18n.t("common.chart.day_format", plan.language)
     base = alt.Chart(df).encode(
-        x=alt.X("date:T", title=_t(plan, "chart.date"), axis=alt.Axis(format=fmt)),
+        x=date_axis(_t(plan, "chart.date"), fmt, df["date"]),
         color=alt.Color("measure:N", title=_t(plan, "chart.metric"), sort=[_t(plan, f"kpi.{k}") for k in keep]),
     )
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", title=_t(plan, "chart.per_day")), y2="p90:Q")
     line = base.mark_line(point=True).encode(y="p50:Q")
     return (band + line).properties(
-        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), height=240
+        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), height=200
     )
 
 
@@ -106,5 +106,5 @@ def chart_helpers_tradeoff(plan: Plan) -> alt.Chart:
     chosen = alt.Chart(pd.DataFrame({"n": [plan.data["helpers_needed"]]})).mark_rule(
         color=ACCENT, strokeDash=[4, 3]).encode(x="n:Q")
     return (band + line + points + chosen).properties(
-        title=title(_t(plan, "chart.tradeoff_title"), _t(plan, "chart.tradeoff_subtitle")), height=240
+        title=title(_t(plan, "chart.tradeoff_title"), _t(plan, "chart.tradeoff_subtitle")), height=200
     )

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..charts import ACCENT, BAND, PALETTE, title
+from ..charts import ACCENT, BAND, NARROW, PALETTE, category_axis, category_step, title
 from ..plan import Plan
 
 NS = "membership_community"
@@ -28,7 +28,7 @@ def chart_segments(plan: Plan) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("segment:N", sort=order, title=None),
+            y=alt.Y("segment:N", sort=order, title=None, axis=category_axis(order)),
             x=alt.X("share:Q", axis=alt.Axis(format="%"), title=_t(plan, "chart.share")),
             yOffset=alt.YOffset("measure:N", sort=list(measures.values())),
             color=alt.Color("measure:N", title=_t(plan, "chart.measure"), sort=list(measures.values()),
@@ -38,7 +38,7 @@ def chart_segments(plan: Plan) -> alt.Chart:
                      alt.Tooltip("share:Q", format=".1%", title=_t(plan, "chart.share"))],
         )
         .properties(title=title(_t(plan, "chart.segments_title"), _t(plan, "chart.segments_subtitle")),
-                    height=alt.Step(9))
+                    width=NARROW, height=alt.Step(category_step(order) // 2))
     )
 
 
@@ -71,15 +71,16 @@ def chart_funnel(plan: Plan) -> alt.Chart:
     df = f[f["kind"] == "count"].copy()
     df["label"] = [_t(plan, f"funnel.{k}") for k in df["step"]]
     order = list(df["label"])
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=category_axis(order))
     bars = alt.Chart(df).mark_bar(color=BAND).encode(
-        y=y, x=alt.X("p50:Q", title=_t(plan, "chart.people")),
+        y=y, x=alt.X("p50:Q", title=_t(plan, "chart.people"), axis=alt.Axis(tickCount=3)),
         tooltip=[alt.Tooltip("label:N", title=_t(plan, "chart.step")),
                  alt.Tooltip("p10:Q", format=",.0f", title="P10"), alt.Tooltip("p50:Q", format=",.0f", title="P50"),
                  alt.Tooltip("p90:Q", format=",.0f", title="P90")])
     whiskers = alt.Chart(df).mark_rule(color=ACCENT, strokeWidth=2).encode(y=y, x="p10:Q", x2="p90:Q")
     return (bars + whiskers).properties(
-        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), height=alt.Step(22))
+        title=title(_t(plan, "chart.funnel_title"), _t(plan, "chart.funnel_subtitle")), width=NARROW,
+        height=alt.Step(category_step(order)))
 
 
 def chart_camp_calendar(plan: Plan) -> alt.Chart:
@@ -108,7 +109,7 @@ def chart_camp_calendar(plan: Plan) -> alt.Chart:
                  alt.Tooltip("camp_day:Q", title="#"), alt.Tooltip("phase_label:N", title=_t(plan, "chart.phase")),
                  alt.Tooltip("content:N", title=_t(plan, "chart.content"))],
     )
-    labels = base.mark_text(fontSize=10, color="white").encode(text="day_label:N")
+    labels = base.mark_text(fontSize=12, color="white").encode(text="day_label:N")
     return (cells + labels).properties(
         title=title(_t(plan, "chart.camp_title"), _t(plan, "chart.camp_subtitle")), width=alt.Step(40),
         height=alt.Step(26))

@@ -181,7 +181,7 @@ class Panel:
             self.status.value = f"<div class='mp-bad'>{esc(self.t('status.save_failed', error=str(exc)))}</div>"
             return
         name = _short(self.x.file)
-        msg = (self.t("status.saved", count=len(written), file=name, fields=", ".join(written)) if written
+        msg = (self.t(i18n.counted("status.saved", len(written)), count=len(written), file=name, fields=", ".join(written)) if written
                else self.t("status.unchanged", file=name))
         self.status.value = f"<div class='mp-good'>{esc(msg)}</div>"
 

@@ -9,7 +9,18 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..charts import ACCENT, BAND, PALETTE, ChartSpec, framed_spec, title
+from ..charts import (
+    ACCENT,
+    BAND,
+    NARROW,
+    PALETTE,
+    ChartSpec,
+    category_axis,
+    category_step,
+    framed_spec,
+    money_axis,
+    title,
+)
 from ..plan import Plan
 from .view import event_name
 
@@ -57,8 +68,8 @@ def chart_year_calendar(plan: Plan) -> alt.Chart:
     lanes = [_name(plan, row["key"]) for row in plan.timeline] + [_t(plan, "chart.weekly_lane")]
     phases = [_t(plan, k) for k in ("chart.phase_warmup", "chart.phase_discount", "chart.phase_theme")]
     x_scale = alt.Scale(domain=[f"{year}-01-01", f"{year + 1}-01-01"])
-    x = alt.X("start:T", title=None, scale=x_scale, axis=alt.Axis(format=_date_format(plan), tickCount=12))
-    y = alt.Y("lane:N", title=None, sort=lanes, scale=alt.Scale(domain=lanes))
+    x = alt.X("start:T", title=None, scale=x_scale, axis=alt.Axis(format=_date_format(plan), tickCount={"interval": "month", "step": 2}))
+    y = alt.Y("lane:N", title=None, sort=lanes, scale=alt.Scale(domain=lanes), axis=category_axis(lanes))
     bars = alt.Chart(spans).mark_bar(clip=True, cornerRadius=2, height=11).encode(
         x=x, x2="end:T", y=y,
         color=alt.Color("phase:N", title=_t(plan, "chart.phase"),
@@ -72,7 +83,7 @@ def chart_year_calendar(plan: Plan) -> alt.Chart:
         x=alt.X("date:T", scale=x_scale), y=y)
     return (bars + dots + ticks).properties(
         title=title(_t(plan, "chart.calendar_title"), _t(plan, "chart.calendar_subtitle")),
-        height=max(160, 20 * len(lanes)))
+        width=NARROW, height=max(160, category_step(lanes) * len(lanes)))
 
 
 def _monthly_frame(plan: Plan) -> pd.DataFrame:
@@ -93,14 +104,14 @@ def chart_monthly_targets(plan: Plan) -> alt.Chart:
     x = alt.X("month_name:O", title=None, sort=months)
     y_title = _t(plan, "chart.sales", symbol=symbol)
     bars = alt.Chart(df).mark_bar(color="#cfe3e5").encode(
-        x=x, y=alt.Y("sales:Q", title=y_title),
+        x=x, y=alt.Y("sales:Q", title=y_title, axis=money_axis(plan.language)),
         tooltip=[alt.Tooltip("month_name:O", title=_t(plan, "chart.month")),
                  alt.Tooltip("sales:Q", format=",.0f", title=_t(plan, "chart.target")),
                  alt.Tooltip("sales_p50:Q", format=",.0f", title=_t(plan, "chart.forecast"))])
     whisker = alt.Chart(df).mark_rule(color=BAND, strokeWidth=2).encode(x=x, y="sales_p10:Q", y2="sales_p90:Q")
     dot = alt.Chart(df).mark_point(filled=True, color=ACCENT, size=50).encode(x=x, y="sales_p50:Q")
     return (bars + whisker + dot).properties(
-        title=title(_t(plan, "chart.monthly_title"), _t(plan, "chart.monthly_subtitle")), height=240)
+        title=title(_t(plan, "chart.monthly_title"), _t(plan, "chart.monthly_subtitle")), height=200)
 
 
 def chart_event_forecast(plan: Plan) -> alt.Chart:
@@ -110,10 +121,10 @@ def chart_event_forecast(plan: Plan) -> alt.Chart:
     df["event"] = [_name(plan, key) for key in df["event"]]
     order = list(df["event"])
     symbol = i18n.CURRENCY_SYMBOLS.get(plan.currency, plan.currency)
-    y = alt.Y("event:N", title=None, sort=order)
+    y = alt.Y("event:N", title=None, sort=order, axis=category_axis(order))
     x_title = _t(plan, "chart.sales", symbol=symbol)
     band = alt.Chart(df).mark_bar(color=BAND, opacity=0.35, height=10).encode(
-        x=alt.X("sales_p10:Q", title=x_title), x2="sales_p90:Q", y=y,
+        x=alt.X("sales_p10:Q", title=x_title, axis=money_axis(plan.language)), x2="sales_p90:Q", y=y,
         tooltip=[alt.Tooltip("event:N"), alt.Tooltip("sales_p10:Q", format=",.0f"),
                  alt.Tooltip("sales_p50:Q", format=",.0f"), alt.Tooltip("sales_p90:Q", format=",.0f"),
                  alt.Tooltip("target_sales:Q", format=",.0f", title=_t(plan, "chart.target"))])
@@ -121,7 +132,7 @@ def chart_event_forecast(plan: Plan) -> alt.Chart:
     tick = alt.Chart(df).mark_tick(color=ACCENT, thickness=2, size=16).encode(x="target_sales:Q", y=y)
     return (band + dot + tick).properties(
         title=title(_t(plan, "chart.events_title"), _t(plan, "chart.events_subtitle")),
-        height=max(160, 20 * len(order)))
+        width=NARROW, height=max(160, category_step(order) * len(order)))
 
 
 # ---------------------------------------------------------------- the live panel's copy of the monthly chart

@@ -8,7 +8,17 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..charts import ACCENT, BAND, PALETTE, WIDTH, title
+from ..charts import (
+    ACCENT,
+    BAND,
+    NARROW,
+    PALETTE,
+    WIDTH,
+    category_axis,
+    category_step,
+    date_axis,
+    title,
+)
 from ..plan import Plan
 from .decision_words import rate_name
 
@@ -19,9 +29,9 @@ def _t(plan: Plan, key: str, **kw: object) -> str:
     return i18n.t(f"{NS}.{key}", plan.language, **kw)
 
 
-def _date_axis(plan: Plan) -> alt.X:
+def _date_axis(plan: Plan, dates) -> alt.X:
     fmt = "%m-%d" if plan.language == "zh" else "%d %b"
-    return alt.X("date:T", title=_t(plan, "chart.date"), axis=alt.Axis(format=fmt))
+    return date_axis(_t(plan, "chart.date"), fmt, dates)
 
 
 def chart_daily_growth(plan: Plan) -> alt.Chart:
@@ -32,7 +42,7 @@ def chart_daily_growth(plan: Plan) -> alt.Chart:
     df["measure"] = df["metric"].map(lambda k: _t(plan, f"kpi.{k}"))
     df["date"] = pd.to_datetime(df["date"])
     base = alt.Chart(df).encode(
-        x=_date_axis(plan),
+        x=_date_axis(plan, df["date"]),
         color=alt.Color("measure:N", title=_t(plan, "chart.metric"), sort=[_t(plan, f"kpi.{k}") for k in keep]),
     )
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("p10:Q", title=_t(plan, "chart.per_day")), y2="p90:Q")
@@ -43,7 +53,7 @@ def chart_daily_growth(plan: Plan) -> alt.Chart:
                  alt.Tooltip("p90:Q", format=",.0f")],
     )
     return (band + line).properties(
-        title=title(_t(plan, "chart.growth_title"), _t(plan, "chart.growth_subtitle")), height=240)
+        title=title(_t(plan, "chart.growth_title"), _t(plan, "chart.growth_subtitle")), height=200)
 
 
 def chart_k_factor(plan: Plan) -> alt.Chart:
@@ -51,7 +61,7 @@ def chart_k_factor(plan: Plan) -> alt.Chart:
     daily = plan.model.daily
     df = daily[daily["metric"] == "k_factor"].copy()
     df["date"] = pd.to_datetime(df["date"])
-    x = _date_axis(plan)
+    x = _date_axis(plan, df["date"])
     band = alt.Chart(df).mark_area(color=BAND, opacity=0.15).encode(
         x=x, y=alt.Y("p10:Q", title=_t(plan, "chart.k")), y2="p90:Q")
     line = alt.Chart(df).mark_line(color=BAND, point=True).encode(
@@ -78,7 +88,8 @@ def chart_points(plan: Plan) -> alt.Chart:
         {"values": values},
         mark={"type": "bar"},
         encoding=alt.FacetedEncoding(
-            x=alt.X("points:N", sort=[row["points"] for row in values], title=_t(plan, "chart.points")),
+            x=alt.X("points:N", sort=[row["points"] for row in values], title=_t(plan, "chart.points"),
+                    axis=alt.Axis(labelAngle=-90 if len(values) > 6 else 0)),
             y=alt.Y("participants:Q", title=_t(plan, "chart.participants")),
             color=alt.Color("qualifies_label:N", title=_t(plan, "chart.qualifies"),
                             scale={"domain": [no, yes], "range": [PALETTE[7], BAND]}),
@@ -86,8 +97,7 @@ def chart_points(plan: Plan) -> alt.Chart:
                      alt.Tooltip("participants:Q", format=",.1f", title=_t(plan, "chart.participants")),
                      alt.Tooltip("share:Q", format=".1%")],
         ),
-        title={"text": _t(plan, "chart.points_title"), "subtitle": _t(plan, "chart.points_subtitle",
-                                                                       threshold=threshold)},
+        title=title(_t(plan, "chart.points_title"), _t(plan, "chart.points_subtitle", threshold=threshold)),
         width=WIDTH,
         height=200,
     )
@@ -117,8 +127,8 @@ def chart_tornado(plan: Plan) -> alt.Chart:
     df = pd.DataFrame(rows, columns=["rate", "end", "from", "to", "swing"])
     base = float(tor["base"].iloc[0]) if len(tor) else 0.0
     bars = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("rate:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("from:Q", title=_t(plan, "chart.new_fans")),
+        y=alt.Y("rate:N", sort=order, title=None, axis=category_axis(order)),
+        x=alt.X("from:Q", title=_t(plan, "chart.new_fans"), axis=alt.Axis(tickCount=3)),
         x2="to:Q",
         color=alt.Color("end:N", title=_t(plan, "chart.end"), scale=alt.Scale(domain=[low, high],
                                                                                range=[PALETTE[1], BAND])),
@@ -129,7 +139,7 @@ def chart_tornado(plan: Plan) -> alt.Chart:
     return (bars + rule).properties(
         title=title(_t(plan, "chart.tornado_title"), _t(plan, "chart.tornado_subtitle",
                                                          base=i18n.number(round(base)))),
-        height=alt.Step(22))
+        width=NARROW, height=alt.Step(category_step(order)))
 
 
 def chart_mechanics(plan: Plan) -> alt.Chart:
@@ -141,12 +151,13 @@ def chart_mechanics(plan: Plan) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("mechanic_name:N", sort=list(df["mechanic_name"]), title=None, axis=alt.Axis(labelLimit=240)),
+            y=alt.Y("mechanic_name:N", sort=list(df["mechanic_name"]), title=None,
+                    axis=category_axis(df["mechanic_name"])),
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 5]), title=_t(plan, "chart.score")),
             color=alt.condition("datum.recommended", alt.value(BAND), alt.value(PALETTE[7])),
             tooltip=[alt.Tooltip("mechanic_name:N", title=_t(plan, "chart.mechanic")),
                      alt.Tooltip("score:Q", format=".2f", title=_t(plan, "chart.score"))],
         )
         .properties(title=title(_t(plan, "chart.mechanics_title"), _t(plan, "chart.mechanics_subtitle")),
-                    height=alt.Step(22))
+                    width=NARROW, height=alt.Step(category_step(df["mechanic_name"])))
     )
