@@ -91,9 +91,10 @@ def _plan(playbook: str, params: PlaybookParams, section: BaseModel):
     return plan, registry.get(playbook).review()(plan, p)
 
 
-#: what a plan decides when params leave it out (the decision table's choice): the campaign that really
-#: runs is the event the plan published, so the true campaign keeps the plan's choice
-DECIDED = ("helpers_needed", "mechanic", "reward_threshold")
+#: what a plan decides when params leave it out (None: the decision table's choice): the campaign that
+#: really runs is the event the plan published, so the true campaign keeps the plan's choice. (Zero-fan's
+#: mechanic and threshold always have a value in params, so they need no pinning.)
+DECIDED = ("helpers_needed",)
 
 
 def decided(plan, section: BaseModel) -> dict[tuple[str, ...], Any]:
