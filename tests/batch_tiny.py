@@ -34,7 +34,9 @@ mode = merchant["id"].split("-")[0]""",
     os.kill(os.getpid(), 9)""",
     """if mode == "hang":
     if os.environ.get("TINY_PID_DIR"):
-        pathlib.Path(os.environ["TINY_PID_DIR"], merchant["id"]).write_text(str(os.getpid()))
+        pid_file = pathlib.Path(os.environ["TINY_PID_DIR"], merchant["id"])
+        pid_file.with_suffix(".tmp").write_text(str(os.getpid()))
+        pid_file.with_suffix(".tmp").replace(pid_file)  # the test never reads it half written
     time.sleep(300)""",
     """if mode == "slow":
     time.sleep(1.0)""",
