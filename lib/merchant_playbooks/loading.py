@@ -33,7 +33,7 @@ __all__ = [
     "plain", "read_yaml", "slugify", "validate_data", "validate_section",
 ]
 
-TOP_LEVEL_KEYS = ("merchant", "playbooks", "priors", *registry.names())
+TOP_LEVEL_KEYS = ("merchant", "playbooks", "priors", "case", *registry.names())
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def validate_data(data: Any, source: str, path: Path | None = None) -> MerchantP
         raise ParamsError(source, [Problem("", f"contains a value of an unsupported YAML type ({exc}); "
                                                "use plain numbers, text, dates, lists and sections")]) from None
     names = registry.names()  # asked now, not at import: a playbook may be installed since
-    keys = ["merchant", "playbooks", "priors", *names]  # TOP_LEVEL_KEYS as of now
+    # TOP_LEVEL_KEYS as of now; `case:` is a published case's story and outcomes (data/cases/, read by backtest)
+    keys = ["merchant", "playbooks", "priors", "case", *names]
     problems = [Problem(str(key), unknown_key(str(key), keys), line=line_of(data, (key,)))
                 for key in data if key not in keys]
     merchant = None
