@@ -143,7 +143,7 @@ def test_calibrate_measures_the_coverage_of_the_ranges(tmp_path):
         assert 0.55 <= r.share <= 0.97 and r.width > 0, (r.kpi, r.share)
     lines = calibrate.report({PB: rows})
     assert any(line.startswith(f"coverage_p10_p90 {PB}.orders ") for line in lines)
-    assert "case library: not measured" in lines[-1]
+    assert "case library: no cases" in lines[-1]  # none given: said, not measured
 
 
 def test_the_simulated_campaign_runs_the_event_the_plan_published(tmp_path):

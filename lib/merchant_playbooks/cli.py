@@ -83,7 +83,25 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--playbook", action="append", choices=registry.names(), dest="only")
     cal.add_argument("--campaigns", type=int, default=100, help="simulated campaigns per merchant and playbook")
     cal.add_argument("--seed", type=int, default=0)
+    cal.add_argument("--cases", type=Path, default=Path("data/cases"),
+                     help="also measure on the published cases in this folder (default: data/cases/)")
+
+    bt = sub.add_parser("backtest", help="run the published cases (data/cases/) through their playbooks and set "
+                                         "each reported figure beside the plan's P10-P90")
+    bt.add_argument("cases", nargs="*", metavar="CASE", help="case ids or files (default: every case)")
+    bt.add_argument("--out", type=Path, help="also write backtest.json into this folder")
     return p
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    """Exit 0 when every reported figure fits its range, 1 when one does not."""
+    from .backtest import backtest, case_paths, table, write_json
+
+    rows = backtest(case_paths(args.cases))
+    print("\n".join(table(rows)))
+    if args.out:
+        print(f"wrote {write_json(rows, args.out)}")
+    return 0 if all(r.inside for r in rows) else 1
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
@@ -104,7 +122,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         for name in mp.playbooks:
             if not args.only or name in args.only:
                 results[f"{mp.slug}.{name}"] = calibrate(name, mp.for_playbook(name), args.campaigns, args.seed)
-    print("\n".join(report(results)))
+    cases = None
+    if args.cases:
+        from .backtest import backtest, case_paths
+
+        found = case_paths(cases_dir=args.cases) if any(args.cases.glob("*.yaml")) else []
+        cases = [r for r in backtest(found) if not args.only or r.playbook in args.only]
+    print("\n".join(report(results, cases)))
     return 0
 
 
@@ -125,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_app(args)
         if args.command == "new":
             return cmd_new(args)
+        if args.command == "backtest":
+            return cmd_backtest(args)
         if args.command in ("learn", "calibrate"):
             return cmd_learn(args) if args.command == "learn" else cmd_calibrate(args)
     except UserError as exc:
