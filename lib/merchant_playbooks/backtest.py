@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from . import registry
 from .errors import ParamsError, Problem, UserError
@@ -36,6 +36,11 @@ from .yamlread import line_of
 RATIO = 1.5
 CASES_DIR = Path(__file__).resolve().parents[2] / "data" / "cases"
 SOURCES = "../shared/sources"
+
+
+#: what a case's id and source look like, and what to say when they do not
+SHAPES = {"id": (r"[a-z0-9][a-z0-9-]*", "must be lower-case letters, digits and dashes, as the file's name"),
+          "source": (r"\d{3}_[0-9a-f]+\.txt", "must name a source article's file, e.g. 000_c85a5f78eabb28fa.txt")}
 
 
 class Outcome(StrictModel):
@@ -59,18 +64,12 @@ class CaseSpec(StrictModel):
                                     description="inputs the source does not state: dotted field -> why")
     outcomes: list[Outcome] = Field(min_length=1)
 
-    @field_validator("id")
+    @field_validator("id", "source")
     @classmethod
-    def _slug(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", v):
-            raise ValueError("must be lower-case letters, digits and dashes, as the file's name")
-        return v
-
-    @field_validator("source")
-    @classmethod
-    def _source(cls, v: str) -> str:
-        if not re.fullmatch(r"\d{3}_[0-9a-f]+\.txt", v):
-            raise ValueError("must name a source article's file, e.g. 000_c85a5f78eabb28fa.txt")
+    def _shaped(cls, v: str, info: ValidationInfo) -> str:
+        pattern, expected = SHAPES[info.field_name]
+        if not re.fullmatch(pattern, v):
+            raise ValueError(expected)
         return v
 
     @field_validator("playbook")
