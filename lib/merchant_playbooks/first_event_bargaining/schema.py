@@ -105,7 +105,8 @@ class Section(StrictModel):
               "the helpers' own visits included (a past event's figure, a traffic package or the platform's "
               "estimate); the plan spreads them over the days and counts the helpers' views inside this total, "
               "never on top; when set, fans, reach_rate, views_per_fan and external_views no longer drive the "
-              "views; default: worked out from the fans reached and external_views, helpers' views added"),
+              "views (with close_when_sold_out: the views a run to the end date would get); default: worked "
+              "out from the fans reached and external_views, helpers' views added"),
     ] = None
     close_when_sold_out: Annotated[
         bool,
