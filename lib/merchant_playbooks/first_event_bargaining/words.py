@@ -165,6 +165,8 @@ def _forecast(v: View) -> list:
     else:
         sold = v.t("forecast.not_sold_out", stock=STOCK)
     rule = "forecast.stock_closes" if d["stock_rule"] == "closes_when_sold_out" else "forecast.stock_runs"
+    if v.f.kpis["unfilled_orders"].band.p50 < 0.5:  # the stock typically lasts: no count of the disappointed to quote
+        rule += "_lasts"
     blocks = [KpiGrid(()), Para(sold), Para(v.t(rule, unfilled=fig_range("kpis.unfilled_orders")))]
     if d["views_given"]:
         blocks.append(Para(v.t("forecast.views_given", views=fig("product_views"))))
