@@ -11,7 +11,6 @@ from decimal import Decimal
 import numpy as np
 import pytest
 import yaml
-
 from merchant_playbooks import backtest
 from merchant_playbooks.first_event_bargaining.model import build_model
 from merchant_playbooks.first_event_bargaining.plan import build_plan
