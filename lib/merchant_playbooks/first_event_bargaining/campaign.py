@@ -127,11 +127,10 @@ def _days(seed_views: np.ndarray, start: np.ndarray, spread: np.ndarray, used: n
     is_open = np.ones((sims, k))
     for d in range(days):
         seed_day = seed_views[:, d : d + 1] * is_open
-        # a day's bargains: its seed views × attempt rate plus yesterday's helpers × helper attempt rate,
-        # scaled by the N's appeal; its views: the seed views plus the helpers of its bargains, who open the
-        # product page the day they help (so the views are the seed views plus the helpers, exactly)
+        # a day's views: its seed views plus yesterday's helpers (who saw the product page); its bargains:
+        # seed views × attempt rate plus yesterday's helpers × helper attempt rate, scaled by the N's appeal
+        views = seed_day + used * yesterday
         attempts = start * seed_day + spread * yesterday
-        views = seed_day + used * attempts
         wanted = attempts * per_order  # finishers who would pay at the floor
         attempts_total += attempts
         views_total += views
