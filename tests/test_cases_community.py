@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
 from merchant_playbooks import backtest, registry
 from merchant_playbooks.loading import load_params
 from merchant_playbooks.pull_new import cost_per_new_member, groups_needed, pull_new_warning

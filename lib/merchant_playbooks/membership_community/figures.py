@@ -86,7 +86,9 @@ def ledger(s, model: MembershipModel) -> Ledger:
     """The community sale's P&L per draw. Sales are what buyers pay (member prices included); at list price
     they are that over the members' average price rate (each level's rate weighted by its customers), the
     difference being the member discounts. Goods cost `1 - gross_margin` of what is paid; the rewards are
-    the gifts and the lottery's net cost (the `gift_cost` KPI, the same draws); results are new members."""
+    the gifts and the lottery's net cost (the `gift_cost` KPI, the same draws); results are new members.
+    Only what the groups' buyers pay counts: the trade of buyers outside the groups (`event_sales` − `sales`)
+    would mostly have come anyway, so the plan shows it beside the P&L, not in it."""
     d = model.community.draws
     tiers = model.tiers
     weight = tiers["customer_share"].to_numpy(dtype=float)
