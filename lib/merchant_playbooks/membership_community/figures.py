@@ -40,7 +40,8 @@ FUNNEL = ("invited", "members", "groups", "active", "store_visits", "store_buyer
           "store_sales", "online_sales", "sales")
 # the KPIs to track, each with the catalogue key (under `kpis.`) of how to track it
 TRACK = (("members", "track_members"), ("active", "track_active"), ("store_visits", "track_visits"),
-         ("buyers", "track_buyers"), ("sales", "track_sales"), ("offline_share", "track_offline"),
+         ("buyers", "track_buyers"), ("sales", "track_sales"), ("event_sales", "track_event_sales"),
+         ("offline_share", "track_offline"),
          ("gift_cost", "track_gifts"), ("incremental_revenue", "track_repeat"))
 STORE_KPIS = ("store_visits", "offline_share", "event_offline_share")
 RISKS = ("cost_creep", "fatigue", "low_activity", "group_limits", "lottery_rules", "thin_history")
