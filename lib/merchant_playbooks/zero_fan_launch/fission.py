@@ -90,7 +90,10 @@ def simulate(s: Section, fans: int, r: dict[str, np.ndarray]) -> Fission:
     (saturation). Each participant shares from the day after they register, at
     `shares_per_participant_day`, fading by `fatigue` per day since they joined (so
     every generation starts fresh and the campaign lives as long as it keeps
-    recruiting); helpers pass it on with `shares_per_helper` the next day; staff share
+    recruiting); helpers pass it on with `shares_per_helper` the next day; both share
+    in proportion to the part of the audience within reach that has not seen the
+    campaign yet (nobody keeps asking friends who all saw it), so views stop growing
+    once the audience is used up; staff share
     their own entries on the first days (friends help them too, but staff are left out
     of the ranking and rewards). A day's views fall on the audience within reach:
     first-time viewers are its unreached part × (1 − e^(−views/audience)). A
@@ -118,10 +121,12 @@ def simulate(s: Section, fans: int, r: dict[str, np.ndarray]) -> Fission:
         audience = audience + circles * np.clip(1 - audience / pool, 0.0, 1.0)
         audience = np.minimum(audience, pool)
         active = active * r["fatigue"] + new
-        part_shares = r["shares_per_participant_day"] * active + helpers * helper_share_rate
+        unreached = np.maximum(audience - cum_reached, 0.0)
+        # people ask again only while their friends have not all seen it: sharing falls as the audience is used up
+        fresh = np.divide(unreached, audience, out=np.zeros(n), where=audience > 0)
+        part_shares = (r["shares_per_participant_day"] * active + helpers * helper_share_rate) * fresh
         shares = staff_shares[:, d] + part_shares
         views = shares * r["views_per_share"]
-        unreached = np.maximum(audience - cum_reached, 0.0)
         coverage = -np.expm1(-np.divide(views, audience, out=np.zeros(n), where=audience > 0))
         reached = unreached * coverage
         cum_reached = cum_reached + reached

@@ -174,7 +174,7 @@ class Section(StrictModel):
         RateRange, Field(description="a sharer's sharing kept from one day to the next, counted from the day they "
                          "join (0.6 = 40% less each day); a review estimates it from how fast each day's new "
                          "participants stop sharing")
-    ] = RateRange(low=0.5, high=0.8)
+    ] = RateRange(low=0.7, high=0.9)
     shares_per_helper: Annotated[
         CountRange | None, Field(description="shares one helper (voter) makes to pass the campaign on; empty: "
                                  "by mechanic, [0.01, 0.06] for friend assistance (helpers rarely pass it on) and "
@@ -220,7 +220,7 @@ class Section(StrictModel):
     paid_rate: Annotated[
         RateRange, Field(description="sign-ups (participants) who go on to pay the price during the campaign; "
                          "no public benchmark: a wide prior")
-    ] = RateRange(low=0.01, high=0.08)
+    ] = RateRange(low=0.01, high=0.05)
 
     weights: Weights = Weights()
     scores: Annotated[MechanicScores, Field(description="override the mechanic table's 1–5 scores")] = (
