@@ -61,7 +61,7 @@ def plan_figures(params: Any) -> Figures:
         "risks": pd.DataFrame({"risk": risk_keys(s)}),
     }
     return Figures(start=s.start_date, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
-                   headline=HEADLINE, timeline=timeline, tables=tables,
+                   headline=HEADLINE + (("sales",) if "sales" in kpis else ()), timeline=timeline, tables=tables,
                    data=plan_data(params, model, ranges, kpis), model=model, ledger=model.ledger)
 
 

@@ -172,7 +172,7 @@ class Section(StrictModel):
     ] = CountRange(low=0.8, high=2.0)
     fatigue: Annotated[
         RateRange, Field(description="a sharer's sharing kept from one day to the next, counted from the day they "
-                         "join (0.6 = 40% less each day); a review estimates it from how fast each day's new "
+                         "join (0.8 = 20% less each day); estimable from how fast each day's new "
                          "participants stop sharing")
     ] = RateRange(low=0.7, high=0.9)
     shares_per_helper: Annotated[
