@@ -43,8 +43,9 @@ def plan_words(figures: Figures, params: Any) -> Words:
 
 
 def kpi_labels(say: Say, s: Any, points: str) -> dict[str, str]:
-    keys = ("views", "reached", "helpers", "participants", "new_fans", "qualifiers", "threshold_share",
-            "reward_liability", "ranking_cost", "total_cost", "cost_per_fan")
+    keys = ("shares", "views", "reached", "helpers", "participants", "new_fans", "qualifiers", "threshold_share",
+            "reward_liability", "ranking_cost", "total_cost", "cost_per_fan", "gift_cost_per_new",
+            *(("buyers", "sales") if s.price is not None else ()))
     return {k: say(f"kpi.{k}", threshold=s.reward_threshold, points=points) for k in keys}
 
 
