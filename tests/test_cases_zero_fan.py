@@ -130,3 +130,22 @@ def test_a_voting_case_file_without_its_section_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ParamsError):
         backtest.load_case(path)
+
+
+def test_the_zero_fan_plan_warns_when_its_retention_gift_breaks_the_pull_new_ceiling(tmp_path):
+    """The ¥3 pull-new rule is on the cost per new contact (`gift_cost_per_new`), as in membership."""
+    from merchant_playbooks import registry
+
+    def plan_with(cost):
+        doc = yaml.safe_load((backtest.CASES_DIR / "driving-school-micro-assistance.yaml").read_text("utf-8"))
+        doc["zero_fan_launch"].update(retention_gift_cost=cost, simulations=400)
+        path = tmp_path / f"gift-{cost}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        return registry.build_plan("zero_fan_launch", load_params(path).for_playbook("zero_fan_launch"))
+
+    cheap, dear = plan_with(1), plan_with(12)
+    assert cheap.kpis["gift_cost_per_new"].band.p50 <= 3
+    assert not [w for w in cheap.warnings if "pull_new" in w["code"]]
+    assert dear.kpis["gift_cost_per_new"].band.p50 > 3
+    [warning] = [w for w in dear.warnings if "pull_new" in w["code"]]
+    assert warning["level"] == "warning" and "¥3.00" in warning["message"]
