@@ -23,7 +23,7 @@ MIN_CHART_TEXT_PX = 9.0  # at 390 px, once the chart is scaled to the column
 MAX_KB = 150  # README: handouts of about 100-150 KB
 # A year's cadence plan carries ten events' price ladders and stock tables, each figure a <data>
 # element of plan.json: README gives its true size and why
-MAX_KB_BY_PLAYBOOK = {"rapid_growth_cadence": 260}
+MAX_KB_BY_PLAYBOOK = {"rapid_growth_cadence": 260, "membership_community": 160}
 # A4 pages: a short event (bloom-household, 15 days, 13 orders) in at most 8; a plan with a review of
 # actuals in 12; the year's cadence plan, one page per month of events or so, in 18
 MAX_PAGES = {"bloom-household/first_event_bargaining": 8}
