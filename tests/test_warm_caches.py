@@ -83,3 +83,17 @@ def test_loading_every_catalogue_ahead_leaves_the_same_messages():
 def test_every_module_the_kernel_server_imports_ahead_exists():
     missing = [m for m in warm_modules() if importlib.util.find_spec(m) is None]
     assert not missing  # import_quietly skips what it cannot find: a misspelt name would cost every kernel
+
+
+def test_jsonschemas_iri_grammar_is_built_on_first_use_and_checks_as_before():
+    import subprocess
+    import sys
+
+    code = ("import sys, merchant_playbooks, jsonschema, altair\n"
+            "assert 'rfc3987_syntax.syntax_helpers' not in sys.modules, 'the grammar was built at import'\n"
+            "fc = jsonschema.FormatChecker()\n"
+            "assert fc.conforms('https://example.com/路径', 'iri') and not fc.conforms('no scheme', 'iri')\n"
+            "import rfc3987_syntax\n"
+            "assert rfc3987_syntax.is_valid_syntax_iri('https://example.com/')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr

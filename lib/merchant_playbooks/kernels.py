@@ -88,10 +88,8 @@ def reset_code(cwd: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _manager_class():
-    from jupyter_client import AsyncKernelClient, AsyncKernelManager
-    from jupyter_client.provisioning import LocalProvisioner
-    from traitlets import Type, Unicode
+def _ready_client_class():
+    from jupyter_client import AsyncKernelClient
 
     class ReadyClient(AsyncKernelClient):
         """nbclient's client, ready as soon as the kernel has answered on both channels.
@@ -131,6 +129,17 @@ def _manager_class():
                 if not idle or (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"):
                     return msg
             return None
+
+    return ReadyClient
+
+
+@functools.lru_cache(maxsize=1)
+def _manager_class():
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+    from traitlets import Type, Unicode
+
+    ReadyClient = _ready_client_class()
 
     class ForkProvisioner(LocalProvisioner):
         server_address = ""
