@@ -90,3 +90,20 @@ def test_a_case_names_a_figure_the_plan_forecasts(tmp_path):
 def test_a_case_file_is_also_a_params_file(tmp_path, capsys):
     """`playbooks validate` reads a case like any params file: the `case:` block is allowed."""
     assert cli.main(["validate", str(write_case(tmp_path))]) == 0
+
+
+#: the cases issue 18 names, each a file of data/cases/
+REQUIRED_CASES = {"household-price-cut", "driving-school-micro-assistance", "micro-voting",
+                  "womens-shoes-anniversary", "beauty-weight-loss-camp", "store-pull-new"}
+
+
+def test_the_case_library_holds_the_published_cases_and_every_figure_fits(tmp_path, capsys):
+    """The whole library through `playbooks backtest`: every reported figure inside P10-P90, P50 within 1.5x."""
+    paths = backtest.case_paths([])
+    assert REQUIRED_CASES <= {p.stem for p in paths}
+    assert cli.main(["backtest", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    records = json.loads((tmp_path / "backtest.json").read_text(encoding="utf-8"))
+    assert f"cases_inside {len(records)}/{len(records)}" in printed and len(records) >= 16
+    assert {r["case"] for r in records} == {p.stem for p in paths}
+    assert {r["playbook"] for r in records} >= {"first_event_bargaining", "zero_fan_launch", "membership_community"}

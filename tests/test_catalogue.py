@@ -217,7 +217,7 @@ PARAMS_CATALOGUE = [
      [at(None, "has a number with thousands of digits; no field takes one that large")]),
     # -- sections missing or incomplete
     ("no_merchant_section", "shop:\n  name: Bloom\n",
-     [at(1, "shop is not a known key; known keys: merchant, playbooks, priors, zero_fan_launch, first_event_bargaining, "
+     [at(1, "shop is not a known key; known keys: merchant, playbooks, priors, case, zero_fan_launch, first_event_bargaining, "
             "rapid_growth_cadence, membership_community"),
       at(None, "merchant is required (the merchant's name, language, fans, budget...)")]),
     ("playbook_listed_without_its_section", "merchant:\n  name: Lily Steps\nplaybooks: [membership_community]\n",

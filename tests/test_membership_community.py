@@ -373,8 +373,12 @@ def test_every_forecast_range_is_ordered(lily_plan):
 
 def test_groups_hold_at_most_500(lily_plan):
     d = lily_plan.model.community.draws
-    assert np.all(d["groups"] == np.ceil(d["members"] / 500))
-    assert np.all(d["offline_share"] <= 1)
+    # each group is filled to its share of the 500 cap before the next one opens: never over 500, never a
+    # group more than needed at that fill
+    fill = lily_plan.model.community.rates["group_fill"]
+    assert np.all(d["groups"] == np.ceil(d["members"] / (500 * fill) - 1e-9))
+    assert np.all(d["groups"] >= np.ceil(d["members"] / 500)) and np.all(d["members_per_group"] <= 500)
+    assert np.all(d["offline_share"] <= 1) and np.all(d["event_offline_share"] <= 1)
 
 
 def test_clv_appears_per_level_and_flags_are_consistent(lily_plan):

@@ -96,7 +96,7 @@ def test_staff_alone_start_the_campaign():
 
 
 def test_staff_share_only_on_the_staff_days():
-    s = section(partners=(), join_rate=0)  # nobody registers, so only staff ever share
+    s = section(partners=(), join_rate=0, shares_per_helper=0)  # nobody registers or passes it on: only staff share
     sim = simulate(s, 0, draws(s))
     assert np.all(sim.daily["shares"][:, : s.staff_days] > 0)
     assert np.all(sim.daily["shares"][:, s.staff_days :] == 0)
@@ -120,10 +120,12 @@ def test_more_seeds_never_give_fewer_fans(staff, more_staff, audience, more_audi
 
 
 def test_a_campaign_saturates_its_reachable_pool():
-    s = section(staff=2000, reachable_pool=[5000, 5000], views_per_share=[50, 50], duration_days=30)
+    # enough staff to start it, few enough that the pool runs out over days, not on day 1
+    s = section(staff=50, reachable_pool=[5000, 5000], views_per_share=[50, 50], duration_days=30)
     sim = simulate(s, 0, draws(s))
     assert np.all(sim.totals["reached"] <= 5000 + 1e-6)
-    assert np.all(sim.totals["reached"] > 4900)  # nearly everyone reachable has seen it
+    # nine in ten of the reachable have seen it (sharing dies down as friends have all seen it)
+    assert np.all(sim.totals["reached"] > 4500)
     k = sim.daily["k_factor"]
     assert np.all(k[:, -1] < k[:, 1])  # fewer new people to bring in as the pool runs out
 

@@ -1,5 +1,6 @@
 """The bargaining campaign, simulated: completion under the cap at N, and day by day
-views → bargain attempts → helpers → completions → orders (capped by stock) → new followers,
+views → bargain attempts → helpers → completions → orders (the floor-price orders capped by stock;
+bargains go on to the end date unless the merchant closes at the sell-out) → new followers,
 for every N in the decision range at once and for every Monte Carlo draw at once (arrays of draws × N).
 """
 
@@ -56,6 +57,8 @@ def expected_helpers_used(tail: np.ndarray, n: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ the campaign
 
 METRICS = ("views", "attempts", "helpers", "completions", "orders", "new_followers")
+#: what the totals hold besides the daily metrics: finishers who found the floor-price stock gone
+TOTALS = (*METRICS, "unfilled_orders")
 
 
 def launch_profile(days: int) -> np.ndarray:
@@ -107,15 +110,53 @@ def campaign_totals(s: Section, fans: int, n_values: np.ndarray, stock: int) -> 
 def _campaign_key(s: Section, fans: int, stock: int) -> tuple:
     """Everything a campaign run depends on, hashable."""
     ranges = tuple((name, r.low, r.high) for name, r in sorted(s.uncertain().items()))
-    return (s.seed, s.simulations, ranges, int(fans), s.external_views, s.duration_days, int(stock), s.forced_follow)
+    return (s.seed, s.simulations, ranges, int(fans), s.external_views, s.product_views, s.duration_days, int(stock),
+            s.forced_follow, s.close_when_sold_out)
+
+
+def _days(seed_views: np.ndarray, start: np.ndarray, spread: np.ndarray, used: np.ndarray, per_order: np.ndarray,
+          stock: float | None, keep_days: bool) -> tuple:
+    """Day by day: (attempts, views, wanted orders) totals (draws, N) and, with `keep_days`, the first N's
+    daily attempts, views and wanted orders (draws, days). With `stock` the event closes after the day its
+    floor-price stock is gone (`close_when_sold_out`): no views or bargains from the next day on."""
+    sims, k = start.shape
+    days = seed_views.shape[1]
+    attempts_total, views_total, wanted_total = np.zeros((sims, k)), np.zeros((sims, k)), np.zeros((sims, k))
+    daily = tuple(np.zeros((sims, days)) for _ in range(3)) if keep_days else None
+    yesterday = np.zeros((sims, k))  # yesterday's bargains
+    is_open = np.ones((sims, k))
+    for d in range(days):
+        seed_day = seed_views[:, d : d + 1] * is_open
+        # a day's views: its seed views plus yesterday's helpers (who saw the product page); its bargains:
+        # seed views × attempt rate plus yesterday's helpers × helper attempt rate, scaled by the N's appeal
+        views = seed_day + used * yesterday
+        attempts = start * seed_day + spread * yesterday
+        wanted = attempts * per_order  # finishers who would pay at the floor
+        attempts_total += attempts
+        views_total += views
+        wanted_total += wanted
+        if keep_days:
+            for series, today in zip(daily, (attempts, views, wanted), strict=True):
+                series[:, d] = today[:, 0]
+        if stock is not None:
+            is_open = (wanted_total < stock - 1e-9).astype(float)
+        yesterday = attempts * is_open  # a closed event takes no new bargains from its helpers either
+    return attempts_total, views_total, wanted_total, daily
 
 
 @functools.lru_cache(maxsize=8)
 def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
     """(totals, daily, completion, sold-out day, rates, bands) for the N in `n_values`: with `keep_days`
     the daily series and their bands (`Simulation.daily_bands`), without them no daily series and the
-    bands of each N (`Simulation.n_bands`)."""
-    seed, sims, ranges, fans, external_views, days, stock, forced_follow = key
+    bands of each N (`Simulation.n_bands`).
+
+    How the stock closes the event: as in the mini-program bargain tools, the stock caps the orders at the
+    floor price (first come, first served); people keep starting and helping bargains to the end date, and
+    those who reach the floor after it is gone find it sold out (`unfilled_orders`). With
+    `close_when_sold_out` the merchant ends the event the day the stock is gone instead.
+    Views: with `product_views` the page's total views are the input and the helpers' views are part of
+    them (the day-by-day run is linear in its seed views, so it is scaled to that total)."""
+    seed, sims, ranges, fans, external_views, product_views, days, stock, forced_follow, close = key
     r = _campaign_draws(seed, sims, ranges)
     n_values = np.asarray(n_values)
     k = len(n_values)
@@ -125,56 +166,61 @@ def _campaign(key: tuple, n_values: tuple[int, ...], keep_days: bool) -> tuple:
     follow = np.ones(sims) if forced_follow else r["follow_rate"]
     appeal = (REFERENCE_HELPERS / n_values[None, :]) ** r["difficulty_elasticity"][:, None]  # (sims, k)
 
-    seed_views = (fans * r["reach_rate"] * r["views_per_fan"] + external_views)[:, None] * launch_profile(days)
-    # A day's bargains: its seed views × attempt rate, plus yesterday's helpers (who saw the
-    # product page) × helper attempt rate, all scaled by the N's appeal. Helpers, completions,
-    # orders and followers are fixed multiples of the day's bargains, so only bargains and
-    # views are carried day by day (half the array work: the live panel's budget is 50 ms).
+    profile = launch_profile(days)
+    seed_views = (np.ones(sims) if product_views else fans * r["reach_rate"] * r["views_per_fan"] + external_views)
+    seed_views = np.broadcast_to(seed_views[:, None] * profile, (sims, days))
     start = appeal * r["attempt_rate"][:, None]  # bargains per seed view
     spread = appeal * used * r["helper_attempt_rate"][:, None]  # bargains per bargain yesterday
-    per_order = complete * r["order_rate"][:, None]  # orders per bargain
-    attempts_total, views_total = np.zeros((sims, k)), np.zeros((sims, k))
-    daily_attempts, daily_views = (np.zeros((sims, days)), np.zeros((sims, days))) if keep_days else (None, None)
-    ordered = np.zeros((sims, k))
-    sold_out = np.full(sims, -1)
-    yesterday = np.zeros((sims, k))  # yesterday's bargains
-    share = np.empty((sims, k))
-    for d in range(days):
-        seed_day = seed_views[:, d : d + 1]
-        views = seed_day + used * yesterday
-        attempts = start * seed_day + spread * yesterday
-        wanted = attempts * per_order
-        # once stock runs out the event closes: the day runs only for the share still in stock
-        left = np.maximum(stock - ordered, 0)
-        share.fill(1.0)
-        np.divide(left, wanted, out=share, where=wanted > left)
-        attempts *= share
-        views *= share
-        ordered += wanted * share
-        attempts_total += attempts
-        views_total += views
-        if keep_days:
-            daily_attempts[:, d] = attempts[:, 0]
-            daily_views[:, d] = views[:, 0]
-            sold_out[(ordered[:, 0] >= stock - 1e-9) & (sold_out < 0)] = d
-        yesterday = attempts
+    per_order = complete * r["order_rate"][:, None]  # finishers who would pay, per bargain
+    run = (start, spread, used, per_order)
+    scale = np.ones((sims, k))
+    if product_views:  # the run per unit of seed views, scaled to the given total (per draw and N)
+        _, unit_views, _, _ = _days(seed_views, *run, None, False)
+        scale = product_views / unit_views
+    if close:  # closing at the sell-out is not linear: run again on the scaled seed views
+        attempts_total, views_total, wanted_total, daily = _days(seed_views * scale[:, :1], *run, stock, keep_days) \
+            if k == 1 or not product_views else _close_each(seed_views, scale, run, stock, keep_days)
+    else:
+        attempts_total, views_total, wanted_total, daily = _days(seed_views, *run, None, keep_days)
+        if product_views:
+            attempts_total, views_total, wanted_total = attempts_total * scale, views_total * scale, wanted_total * scale
+            if keep_days:
+                daily = tuple(series * scale[:, :1] for series in daily)
+    orders_total = np.minimum(wanted_total, stock)
+    if keep_days:
+        daily_attempts, daily_views, daily_wanted = daily
+        filled = np.minimum(np.cumsum(daily_wanted, axis=1), stock)
+        daily_orders = np.diff(filled, axis=1, prepend=0.0)
+        gone = filled >= stock - 1e-9
+        sold_out = np.where(gone.any(axis=1), gone.argmax(axis=1), -1)
+    else:
+        sold_out = np.full(sims, -1)
     to_followers = (r["new_share"] * follow)[:, None]
 
-    def by_metric(attempts: np.ndarray, views: np.ndarray, col: slice | int) -> dict[str, np.ndarray]:
-        u, done, order = used[:, col], complete[:, col], per_order[:, col]
+    def by_metric(attempts: np.ndarray, views: np.ndarray, orders: np.ndarray, col: slice | int) -> dict:
+        u, done = used[:, col], complete[:, col]
         if isinstance(col, int):  # a daily series of one N: columns are days
-            u, done, order = u[:, None], done[:, None], order[:, None]
+            u, done = u[:, None], done[:, None]
         return {"views": views, "attempts": attempts, "helpers": attempts * u, "completions": attempts * done,
-                "orders": attempts * order, "new_followers": attempts * (1 + u) * to_followers}
+                "orders": orders, "new_followers": attempts * (1 + u) * to_followers}
 
-    totals = by_metric(attempts_total, views_total, slice(None))
-    daily = by_metric(daily_attempts, daily_views, 0) if keep_days else {}
+    totals = {**by_metric(attempts_total, views_total, orders_total, slice(None)),
+              "unfilled_orders": wanted_total - orders_total}
+    daily = by_metric(daily_attempts, daily_views, daily_orders, 0) if keep_days else {}
     # what the plan's daily table or decision table reads for every change
     bands = daily_bands(daily) if keep_days else n_bands(totals, complete)
     for arr in (*totals.values(), *daily.values(), complete, sold_out, *r.values(),
                 *([bands] if keep_days else bands)):
         arr.flags.writeable = False
     return totals, daily, complete, sold_out, r, bands
+
+
+def _close_each(seed_views: np.ndarray, scale: np.ndarray, run: tuple, stock: int, keep_days: bool) -> tuple:
+    """`_days` closing at the sell-out when each N has its own seed scale (product_views): N by N."""
+    parts = [_days(seed_views * scale[:, c : c + 1], *(a[:, c : c + 1] for a in run), stock, keep_days and c == 0)
+             for c in range(scale.shape[1])]
+    totals = tuple(np.concatenate([p[i] for p in parts], axis=1) for i in range(3))
+    return (*totals, parts[0][3])
 
 
 @functools.lru_cache(maxsize=8)

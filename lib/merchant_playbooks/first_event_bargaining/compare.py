@@ -22,7 +22,10 @@ def comparison_table(s: Section, fans: int, stock: int, budget: Decimal) -> pd.D
     sims = s.simulations
     r, g, ref = _comparison_draws(_comparison_key(s))
     follow = np.ones(sims) if s.forced_follow else r["follow_rate"]
-    seed_views = fans * r["reach_rate"] * r["views_per_fan"] + s.external_views
+    # the same page views as the bargain: the params' total when given (the alternatives' friends' visits
+    # inside it, as the bargain's helpers' are), else the fans reached and external views
+    seed_views = (np.full(sims, float(s.product_views)) if s.product_views is not None
+                  else fans * r["reach_rate"] * r["views_per_fan"] + s.external_views)
     starters = seed_views * r["attempt_rate"]  # at the baseline difficulty
     spend = max(float(budget - s.fixed_costs), 0.0)
 

@@ -19,7 +19,7 @@ import pandas as pd
 from ..economics import _band as ledger_band
 from ..figures import Figures, KpiFigure
 from ..montecarlo import Band
-from .model import METRICS, BargainModel, build_model
+from .model import METRICS, TOTALS, BargainModel, build_model
 from .schema import Section
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 # the plan's KPIs in the order the handout lists them, with their kinds; the cover shows HEADLINE
 KPI_KINDS = {"views": "count", "attempts": "count", "helpers": "count", "completions": "count", "orders": "count",
-             "new_followers": "count", "completion_rate": "share", "cost": "money", "net": "money",
-             "cost_per_follower": "money"}
+             "unfilled_orders": "count", "new_followers": "count", "completion_rate": "share", "cost": "money",
+             "net": "money", "cost_per_follower": "money"}
 HEADLINE = ("new_followers", "orders", "cost", "net", "cost_per_follower")
 # KPIs to track: (KPI, how to track it — a key under `kpis.`); the cost is tracked against its P50 alone
 TRACK = (("views", "track_views"), ("attempts", "track_attempts"), ("completions", "track_completions"),
@@ -71,10 +71,10 @@ def _bands(model: BargainModel, s: Section, fans: int) -> dict[str, Band]:
     # in one percentile call (one call each was a tenth of a change's time in the live panel); the same
     # P10/P50/P90 as `Band.of` of each
     chosen = int(np.searchsorted(model.sim.n_values, model.chosen_n))
-    samples = [model.total(metric) for metric in METRICS] + [
+    samples = [model.total(metric) for metric in TOTALS] + [
         model.sim.completion[:, chosen], model.cost, fans * model.sim.rates["reach_rate"],
         model.sim.rates["new_share"]]
-    keys = (*METRICS, "completion_rate", "cost", "reached", "new_share")
+    keys = (*TOTALS, "completion_rate", "cost", "reached", "new_share")
     quantiles = np.percentile(np.stack(samples).astype(float, copy=False), [10, 50, 90], axis=1).T.tolist()
     bands = {key: Band(*q) for key, q in zip(keys, quantiles, strict=True)}
     money = model.ledger.arrays()
@@ -216,6 +216,11 @@ def _data(s: Section, m: MerchantSection, model: BargainModel, bands: dict[str, 
         "fixed_costs": s.fixed_costs,
         "budget_share_within": model.budget_share_within,
         "forced_follow": s.forced_follow,
+        # how the stock closes the event: it caps the floor-price orders; bargains run on to the end date
+        # (`runs_to_end`) or stop the day it is gone (`closes_when_sold_out`)
+        "stock_rule": "closes_when_sold_out" if s.close_when_sold_out else "runs_to_end",
+        "views_given": s.product_views is not None,  # views are the params' total, the helpers' visits inside it
+        "product_views": s.product_views,
         "share_via": list(s.share_via),
         # what the sentences quote (audience, forecast, decision, rewards)
         "fans_reached": bands["reached"],

@@ -21,6 +21,7 @@ from ..economics import Ledger
 from ..montecarlo import Band
 from .campaign import (
     METRICS,
+    TOTALS,
     Simulation,
     campaign_totals,
     completion_rate,
@@ -153,6 +154,7 @@ def build_model(s: Section, fans: int, budget: Decimal) -> BargainModel:
 
 __all__ = [
     "METRICS",
+    "TOTALS",
     "BargainModel",
     "Simulation",
     "build_model",

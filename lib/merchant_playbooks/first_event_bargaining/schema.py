@@ -99,6 +99,21 @@ class Section(StrictModel):
               "default: the compliant path, the mini program's own cards, WeChat groups and the store"),
     ] = ("mini_program", "wechat_group", "offline_store")
     external_views: Annotated[int, Field(ge=0, le=10**9, description="product views bought or from partners")] = 0
+    product_views: Annotated[
+        int | None,
+        Field(ge=1, le=10**9, description="the product page's total views over the event, from every channel and "
+              "the helpers' own visits included (a past event's figure, a traffic package or the platform's "
+              "estimate); the plan spreads them over the days and counts the helpers' views inside this total, "
+              "never on top; when set, fans, reach_rate, views_per_fan and external_views no longer drive the "
+              "views (with close_when_sold_out: the views a run to the end date would get); default: worked "
+              "out from the fans reached and external_views, helpers' views added"),
+    ] = None
+    close_when_sold_out: Annotated[
+        bool,
+        Field(description="end the event the day the floor-price stock is gone (announced; no new bargains from "
+              "the next day); default: the event runs to its end date as bargain tools do, and the stock caps "
+              "only the floor-price orders (later finishers are told it is gone)"),
+    ] = False
     fixed_costs: Annotated[Money, Field(description="posters, ads and tools for the event")] = Decimal("0")
 
     reach_rate: Annotated[RateRange, Field(description="share of fans who see the event")] = RateRange(

@@ -99,6 +99,7 @@ def _mechanics(v: View) -> list:
             v.t(f"mechanics.{share_rule}"),
             v.t("mechanics.rule_once"),
             v.t("mechanics.rule_stock", stock=STOCK),
+            v.t("mechanics.rule_stock_closes" if s.close_when_sold_out else "mechanics.rule_stock_runs", stock=STOCK),
             v.t(f"mechanics.{follow_rule}"),
             v.t("mechanics.rule_pay", floor=FLOOR),
         )),
@@ -163,7 +164,13 @@ def _forecast(v: View) -> list:
         sold = v.t("forecast.sold_out_last", stock=STOCK, share=fig("sold_out_share", "share"))
     else:
         sold = v.t("forecast.not_sold_out", stock=STOCK)
-    return [KpiGrid(()), Para(sold)]
+    rule = "forecast.stock_closes" if d["stock_rule"] == "closes_when_sold_out" else "forecast.stock_runs"
+    if v.f.kpis["unfilled_orders"].band.p50 < 0.5:  # the stock typically lasts: no count of the disappointed to quote
+        rule += "_lasts"
+    blocks = [KpiGrid(()), Para(sold), Para(v.t(rule, unfilled=fig_range("kpis.unfilled_orders")))]
+    if d["views_given"]:
+        blocks.append(Para(v.t("forecast.views_given", views=fig("product_views"))))
+    return blocks
 
 
 def _verdict(v: View) -> Callout:

@@ -2,9 +2,15 @@
 
 - `simulate`: seeded Monte Carlo over the uncertain rates (one array per rate):
   invited × join rate = members who join; each brings `referral_rate` friends;
-  groups of `group_size`; active members; store visits × conversion and online
-  buyers → sales, offline and online (source 001's case: 13 groups, 4,500+ members,
-  60% active, 1,500+ store visits, 32% conversion, 80% of sales offline);
+  groups of `group_size`, each filled to `group_fill` before the next opens; active
+  members; store visits × conversion and online buyers → the groups' sales, offline and
+  online; plus the trade of buyers outside the groups during the sale (a usual day's
+  sales × the sale's days × its lift, split by `OutsideTrade.offline_share`) → the
+  event's sales (source 001's case: 13 groups, 4,500+ members, 60% active, 1,500+
+  store visits, 32% conversion, ¥1.5M+ of sales in all, 80% offline). Without stores
+  there are no store visits and nothing is sold in a store;
+- the camp: sign-ups, finishers, buyers, and the members kept when it ends (source
+  000: 5,000+ friends kept);
 - `lottery_break_even`: everyone wins the third prize and may pay a top-up for the
   first prize instead (source 004); how many top-ups pay for the drawn first prizes,
   and for the whole lottery;
@@ -24,6 +30,7 @@ import numpy as np
 
 from .. import daysoff
 from ..montecarlo import draw, draw_all, generator
+from ..pull_new import cost_per_new_member, groups_needed
 from ..schema import PositiveRange
 from .schema import Section
 
@@ -127,9 +134,20 @@ FUNNEL = ("invited", "members", "groups", "active", "store_visits", "store_buyer
           "store_sales", "online_sales", "sales")
 
 
+@dataclass(frozen=True)
+class OutsideTrade:
+    """What buyers outside the groups spend during the sale: a usual day's sales (both channels), the share
+    of it taken in the stores. `daily` None: nothing known of it (no outside trade is forecast)."""
+
+    daily: PositiveRange | None
+    offline_share: float
+
+
 def simulate(section: Section, invite_pool: int, store_value: PositiveRange, online_value: PositiveRange,
-             gift_costs: dict[str, Decimal], stores: bool = True) -> CommunityForecast:
-    """Every funnel step and cost for `simulations` draws at once; without `stores` nobody visits one."""
+             gift_costs: dict[str, Decimal], stores: bool = True,
+             outside: OutsideTrade | None = None) -> CommunityForecast:
+    """Every funnel step and cost for `simulations` draws at once; without `stores` nobody visits one and
+    nothing is sold in one. `gift_costs` is each gift kind's cost per member it brings in."""
     c, lot = section.community, section.community.lottery
     sims = section.simulations
     rng = generator(section.seed)
@@ -139,7 +157,8 @@ def simulate(section: Section, invite_pool: int, store_value: PositiveRange, onl
     joined = invite_pool * r["join_rate"]
     referred = joined * r["referral_rate"]
     members = joined + referred
-    groups = np.ceil(members / c.group_size - 1e-9)
+    # a group is rarely filled to the cap before the next one opens (source 001: ~70% of 500)
+    groups = groups_needed(members, c.group_size, r["group_fill"])
     active = members * r["active_rate"]
     visits = active * r["store_visit_rate"] * (1.0 if stores else 0.0)
     store_buyers = visits * r["visit_conversion"]
@@ -147,16 +166,30 @@ def simulate(section: Section, invite_pool: int, store_value: PositiveRange, onl
     store_sales = store_buyers * store_aov
     online_sales = online_buyers * online_aov
     sales = store_sales + online_sales
+    # the sale also sells to buyers outside the groups (walk-ins, shop visitors): a usual day's trade
+    # over the sale's days, lifted by the sale; the stores' part only where there are stores
+    usual = (draw(rng, outside.daily, sims) if outside is not None and outside.daily is not None
+             else np.zeros(sims)) * c.event_days * r["outside_lift"]
+    offline_part = outside.offline_share if outside is not None and stores else 0.0
+    outside_store, outside_online = usual * offline_part, usual * (1.0 - offline_part)
+    event_sales = sales + outside_store + outside_online
+    event_store = store_sales + outside_store
     out = {
         "invited": np.full(sims, float(invite_pool)), "joined": joined, "referred": referred, "members": members,
-        "groups": groups, "active": active, "store_visits": visits, "store_buyers": store_buyers,
+        "groups": groups, "members_per_group": np.divide(members, groups, out=np.zeros(sims), where=groups > 0),
+        "active": active, "store_visits": visits, "store_buyers": store_buyers,
         "online_buyers": online_buyers, "buyers": store_buyers + online_buyers, "store_sales": store_sales,
         "online_sales": online_sales, "sales": sales,
         "offline_share": np.divide(store_sales, sales, out=np.zeros(sims), where=sales > 0),
+        "outside_store_sales": outside_store, "outside_online_sales": outside_online,
+        "outside_sales": outside_store + outside_online, "event_sales": event_sales,
+        "event_offline_share": np.divide(event_store, event_sales, out=np.zeros(sims), where=event_sales > 0),
     }
-    # gifts: a pull-new gift for everyone who joins, a referral gift per friend brought in
+    # gifts: a pull-new gift for the members who join, a referral gift for the friends brought in (each kind's
+    # cost per member it brings: one gift may go to whoever brings in several)
     out["gift_pull_new"] = members * float(gift_costs.get("pull_new", 0))
     out["gift_referral"] = referred * float(gift_costs.get("referral", 0))
+    out["pull_new_cost_per_member"] = cost_per_new_member(out["gift_pull_new"], members)
     if lot.enabled:
         upgrades = active * r["upgrade_rate"]
         margin = float(lot.upgrade_price - (lot.first_prize_cost - lot.third_prize_cost))
@@ -172,7 +205,7 @@ def simulate(section: Section, invite_pool: int, store_value: PositiveRange, onl
         finishers = camp_joined * r["camp_full_attendance"]
         camp_buyers = finishers * r["camp_conversion"]
         out.update(camp_joined=camp_joined, camp_finishers=finishers, camp_buyers=camp_buyers,
-                   camp_sales=camp_buyers * online_aov)
+                   camp_sales=camp_buyers * online_aov, kept_friends=members * r["camp_kept"])
     return CommunityForecast(out, r, store_value, online_value)
 
 
@@ -181,6 +214,7 @@ __all__ = [
     "CampDay",
     "CommunityForecast",
     "LotteryBreakEven",
+    "OutsideTrade",
     "camp_phases",
     "camp_schedule",
     "lottery_break_even",

@@ -29,17 +29,21 @@ from .rows import Memo, fresh, records, rows
 if TYPE_CHECKING:  # the params' type only: the model side imports no loading, diagnosis or words
     from ..loading import PlaybookParams
 
-KPI_KINDS = {"members": "count", "groups": "count", "active": "count", "store_visits": "count",
-             "buyers": "count", "sales": "money", "offline_share": "share", "gift_cost": "money"}
+KPI_KINDS = {"members": "count", "groups": "count", "members_per_group": "count", "active": "count",
+             "store_visits": "count", "buyers": "count", "sales": "money", "offline_share": "share",
+             "outside_sales": "money", "event_sales": "money", "event_offline_share": "share",
+             "gift_cost": "money", "pull_new_cost_per_member": "money"}
+CAMP_KPIS = {"camp_finishers": "count", "camp_sales": "money", "kept_friends": "count"}
 ECONOMICS_KPIS = {"incremental_revenue": "money", "benefit_cost": "money", "roi": "share", "clv_total": "money"}
 HEADLINE = ("sales", "members", "incremental_revenue", "roi", "clv_total")
 FUNNEL = ("invited", "members", "groups", "active", "store_visits", "store_buyers", "online_buyers",
           "store_sales", "online_sales", "sales")
 # the KPIs to track, each with the catalogue key (under `kpis.`) of how to track it
 TRACK = (("members", "track_members"), ("active", "track_active"), ("store_visits", "track_visits"),
-         ("buyers", "track_buyers"), ("sales", "track_sales"), ("offline_share", "track_offline"),
+         ("buyers", "track_buyers"), ("sales", "track_sales"), ("event_sales", "track_event_sales"),
+         ("offline_share", "track_offline"),
          ("gift_cost", "track_gifts"), ("incremental_revenue", "track_repeat"))
-STORE_KPIS = ("store_visits", "offline_share")
+STORE_KPIS = ("store_visits", "offline_share", "event_offline_share")
 RISKS = ("cost_creep", "fatigue", "low_activity", "group_limits", "lottery_rules", "thin_history")
 CAMP_PHASES = ("join", "engage", "convert")
 # the timeline moves only with the dates and the camp: built once per those (each plan gets its own copy)
@@ -83,7 +87,9 @@ def ledger(s, model: MembershipModel) -> Ledger:
     """The community sale's P&L per draw. Sales are what buyers pay (member prices included); at list price
     they are that over the members' average price rate (each level's rate weighted by its customers), the
     difference being the member discounts. Goods cost `1 - gross_margin` of what is paid; the rewards are
-    the gifts and the lottery's net cost (the `gift_cost` KPI, the same draws); results are new members."""
+    the gifts and the lottery's net cost (the `gift_cost` KPI, the same draws); results are new members.
+    Only what the groups' buyers pay counts: the trade of buyers outside the groups (`event_sales` − `sales`)
+    would mostly have come anyway, so the plan shows it beside the P&L, not in it."""
     d = model.community.draws
     tiers = model.tiers
     weight = tiers["customer_share"].to_numpy(dtype=float)
@@ -98,7 +104,7 @@ def _kpis(s, model: MembershipModel) -> dict[str, KpiFigure]:
     kpis = {key: KpiFigure(model.band(key), kind) for key, kind in KPI_KINDS.items()}
     kpis |= {key: KpiFigure(model.economics[key], kind) for key, kind in ECONOMICS_KPIS.items()}
     if s.camp.enabled:
-        kpis["camp_finishers"] = KpiFigure(model.band("camp_finishers"), "count")
+        kpis |= {key: KpiFigure(model.band(key), kind) for key, kind in CAMP_KPIS.items()}
     return kpis
 
 
@@ -115,8 +121,8 @@ def _gifts(s, model: MembershipModel) -> pd.DataFrame:
     c = s.community
     d = model.community.draws
     per_member = max(float(np.median(d["members"])), 1.0)
-    rows = [(g.kind, g.item, g.unit_cost, d["members" if g.kind == "pull_new" else "referred"] * float(g.unit_cost))
-            for g in c.gifts]
+    rows = [(g.kind, g.item, g.unit_cost, d["members" if g.kind == "pull_new" else "referred"] * float(g.unit_cost)
+             / g.members_per_gift) for g in c.gifts]
     if c.lottery.enabled:
         rows.append(("lottery", None, c.lottery.third_prize_cost, d["lottery_net_cost"]))
     # each row's expected total, scaled so the rows add up to the gift-cost KPI's expected value

@@ -5,6 +5,8 @@ customers are worth → membership ROI as a range → the community event's funn
 gifts and lottery → the camp, day by day. Pure: the same params and file give the
 same numbers. What depends only on the file and a few params (the history, RFM,
 CLV, the level table) comes through `cache.py`, worked out once per file version.
+The community sale's forecast also counts the trade of buyers outside the groups
+(`outside_trade`): the event's sales, beside what the groups themselves bring.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..montecarlo import Band
-from ..schema import MerchantSection
+from ..schema import MerchantSection, PositiveRange
 from . import cache, community, tiers
 from . import clv as clv_mod
-from .orders import OrderHistory, order_value_range
+from .orders import ORDER_VALUE_SPREAD, OrderHistory, order_value_range
 from .schema import Section
 from .tiers import window_spend
 from .winback import winback_list
@@ -77,13 +79,15 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
 
     # membership ROI: extra repeat revenue from an uplift range against the benefits' cost
     invite_pool = section.community.invite_pool if section.community.invite_pool is not None else merchant.fans
-    gift_costs: dict[str, Decimal] = {}
+    gift_costs: dict[str, Decimal] = {}  # each kind's cost per member it brings in
     for g in section.community.gifts:
-        gift_costs[g.kind] = gift_costs.get(g.kind, Decimal(0)) + g.unit_cost
+        gift_costs[g.kind] = gift_costs.get(g.kind, Decimal(0)) + g.unit_cost / Decimal(str(g.members_per_gift))
     c = section.community
     store_value = c.store_order_value or base.order_values["offline"]
     online_value = c.online_order_value or base.order_values["online"]
-    forecast = community.simulate(section, invite_pool, store_value, online_value, gift_costs, merchant.stores > 0)
+    outside = outside_trade(section, merchant, history)
+    forecast = community.simulate(section, invite_pool, store_value, online_value, gift_costs, merchant.stores > 0,
+                                  outside)
     spend_next = float(customers["spend_next"].sum())
     benefit_cost = float(table["benefit_cost"].sum())
     incremental = forecast.rates["repeat_uplift"] * spend_next
@@ -103,8 +107,27 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
                            economics, forecast, lottery, camp, invite_pool, gift_costs)
 
 
+def outside_trade(section: Section, merchant: MerchantSection, history: OrderHistory) -> community.OutsideTrade:
+    """The trade of buyers outside the groups: `community.outside_daily_sales`, else a usual day of
+    `merchant.monthly_sales` (± 20%; none when it is 0); the stores' share of it `community.outside_offline_share`,
+    else the history's offline share of sales (half when no order names its channel; 0 without stores)."""
+    c = section.community
+    daily = c.outside_daily_sales
+    if daily is None and merchant.monthly_sales > 0:
+        day = float(merchant.monthly_sales) / 30
+        daily = PositiveRange(low=day * (1 - ORDER_VALUE_SPREAD), high=day * (1 + ORDER_VALUE_SPREAD))
+    share = c.outside_offline_share
+    if share is None:
+        orders = history.orders
+        by_channel = orders.loc[orders["channel"].isin(("online", "offline")), ["channel", "amount"]]
+        total = float(by_channel["amount"].sum())
+        share = float(by_channel.loc[by_channel["channel"] == "offline", "amount"].sum()) / total if total else 0.5
+    return community.OutsideTrade(daily, share if merchant.stores > 0 else 0.0)
+
+
 def event_dates(section: Section) -> list[date]:
     return [section.plan_start + timedelta(days=i) for i in range((section.end_date - section.plan_start).days + 1)]
 
 
-__all__ = ["MembershipModel", "build_model", "event_dates", "order_value_range", "winback_list", "window_spend"]
+__all__ = ["MembershipModel", "build_model", "event_dates", "order_value_range", "outside_trade", "winback_list",
+           "window_spend"]

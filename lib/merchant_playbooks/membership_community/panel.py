@@ -51,7 +51,9 @@ PANEL = PanelSpec(
         Lever("gross_margin", "product", unit="share", low=0.1, high=0.9),
         Lever("community.invite_pool", "audience"),  # a number, or empty for every follower
         Lever("community.group_size", "audience", unit="people", low=100, step=10),
+        Lever("community.group_fill", "audience", unit="share"),
         Lever("community.active_rate", "audience", unit="share"),
+        Lever("community.outside_lift", "audience", low=0.5, high=5, step=0.1),  # walk-ins during the sale
         Lever("reach_share", "audience", unit="share", low=0.05, high=0.5),
         Lever("repeat_uplift", "rewards", unit="share", high=0.5),
         Lever("benefit_budget_share", "rewards", unit="share", high=0.15, step=0.005),
@@ -60,6 +62,7 @@ PANEL = PanelSpec(
         Lever("community.warmup_days", "dates", unit="days", high=14),
         Lever("community.event_days", "dates", unit="days", high=30),
         Lever("camp.days", "dates", unit="days"),
+        Lever("camp.kept_rate", "audience", unit="share"),
     ),
     main_chart=chart_levels,
     rules_section="mechanics",  # the member rules and the group rules

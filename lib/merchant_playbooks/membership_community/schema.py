@@ -57,6 +57,11 @@ class Gift(StrictModel):
     ]
     item: Annotated[Text, Field(min_length=1, max_length=80, description="what the gift is")]
     unit_cost: Annotated[Money, Field(description="cost of one gift")]
+    members_per_gift: Annotated[
+        float, Field(ge=1, le=1000, description="new members one gift brings in: 1 when everyone who joins gets one; "
+                                                "3 when one gift goes to whoever brings in three friends "
+                                                "(the pull-new rule is on the cost per new member)")
+    ] = 1.0
 
 
 class Lottery(StrictModel):
@@ -93,6 +98,10 @@ class Camp(StrictModel):
     conversion_rate: Annotated[
         RateRange, Field(description="finishers who buy on the convert days (a prior: ~49% is claimed)")
     ] = RateRange(low=0.25, high=0.5)
+    kept_rate: Annotated[
+        RateRange, Field(description="group members still in the groups (the brand's friends) when the camp ends; "
+                                     "no published figure, so the range is wide")
+    ] = RateRange(low=0.6, high=0.9)
 
 
 class Community(StrictModel):
@@ -106,8 +115,12 @@ class Community(StrictModel):
     referral_rate: Annotated[CountRange, Field(description="friends each member brings in (invite-with-prize)")] = (
         CountRange(low=0.1, high=0.3))
     group_size: Annotated[
-        int, Field(ge=40, le=500, description="members per group: WeChat allows 500 (source 004)")
+        int, Field(ge=40, le=500, description="most members a group holds: WeChat allows 500 (source 004)")
     ] = 500
+    group_fill: Annotated[
+        RateRange, Field(description="how full a group gets before the next one opens, as a share of group_size "
+                                     "(source 001: 4,500+ members in 13 groups of 500, about 70%)")
+    ] = RateRange(low=0.6, high=0.9)
     active_rate: Annotated[RateRange, Field(description="members active in the groups (source 001: 60%)")] = (
         RateRange(low=0.5, high=0.7))
     store_visit_rate: Annotated[
@@ -123,14 +136,28 @@ class Community(StrictModel):
     online_order_value: Annotated[
         PositiveRange | None, Field(description="spend per online buyer; default: the history's online orders ±20%")
     ] = None
+    outside_daily_sales: Annotated[
+        PositiveRange | None,
+        Field(description="a usual day's sales to buyers outside the groups (walk-ins, shop visitors), stores and "
+                          "online together; default: merchant.monthly_sales / 30 (none when it is 0)")
+    ] = None
+    outside_lift: Annotated[
+        PositiveRange, Field(description="the sale's pull on trade outside the groups, against a usual day (1 = none; "
+                                         "no source measures it, so the range is wide)")
+    ] = PositiveRange(low=1.0, high=1.5)
+    outside_offline_share: Annotated[
+        Share | None, Field(description="share of the trade outside the groups taken in the stores; default: the "
+                                        "order history's offline share of sales (0 without stores)")
+    ] = None
     warmup_days: Annotated[int, Field(ge=0, le=30, description="groups open this many days before the sale")] = 7
     event_days: Annotated[int, Field(ge=1, le=60, description="length of the sale (source 001: 10 days)")] = 10
     gifts: Annotated[list[Gift], Field(description="gifts by type")] = [  # noqa: RUF012 - pydantic copies defaults
         Gift(kind="pull_new", item="Shoe deodoriser sachet", unit_cost=Decimal("2.5")),
         Gift(kind="referral", item="¥20 voucher", unit_cost=Decimal(8)),
     ]
-    pull_new_cap: Annotated[Money, Field(description="most a pull-new gift should cost (source 004: ¥3)")] = (
-        Decimal(3))
+    pull_new_cap: Annotated[
+        Money, Field(description="most the pull-new gifts should cost per new member (source 004: ¥3)")
+    ] = Decimal(3)
     lottery: Lottery = Lottery()
     fixed_costs: Annotated[
         Money, Field(description="the event's fixed costs (printing, group tools, paid staff hours); default 0")
@@ -244,4 +271,7 @@ class Section(StrictModel):
         ranges["camp_join_rate"] = self.camp.join_rate
         ranges["camp_full_attendance"] = self.camp.full_attendance_rate
         ranges["camp_conversion"] = self.camp.conversion_rate
+        ranges["group_fill"] = c.group_fill
+        ranges["outside_lift"] = c.outside_lift
+        ranges["camp_kept"] = self.camp.kept_rate
         return ranges

@@ -21,7 +21,7 @@ from .attribution import SPLITS
 from .compliance import uses
 from .rows import Memo, fresh
 from .voice import NS, Voice, level_names
-from .words_value import decision, forecast, rewards
+from .words_value import decision, forecast, pull_new_over, rewards
 
 _TIMELINES = Memo(8, fresh)  # the timeline in words, by language and the figures' timeline (most levers keep it)
 
@@ -35,7 +35,9 @@ def plan_words(figures: Figures, params: PlaybookParams) -> Words:
     parts = [_goal(figures, s, v), _audience(figures, s, v), _mechanics(figures, s, v),
              rewards(figures, s, v, tables), _channels(figures, s, v), _timeline(figures, s, v, tables),
              forecast(figures, s, v, tables), decision(figures, s, v), _kpis(figures, v, labels, tables), _risks(v)]
-    return Words(title=v.t("title"), kpi_labels=labels, sections={p.key: p for p in parts}, tables=tables)
+    over = pull_new_over(figures, s.community, v)  # the cover and plan.json carry the pull-new rule's breach
+    return Words(title=v.t("title"), kpi_labels=labels, sections={p.key: p for p in parts}, tables=tables,
+                 warnings=[over] if over else [])
 
 
 def _goal(f: Figures, s, v: Voice) -> Section:

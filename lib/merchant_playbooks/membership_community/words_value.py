@@ -9,6 +9,7 @@ from .. import i18n
 from ..figref import fig, fig_range
 from ..figures import Figures
 from ..plan import Callout, Code, KpiGrid, Para, Section, Table
+from ..pull_new import pull_new_warning
 from .rows import rows
 from .voice import NS, Voice
 
@@ -64,11 +65,18 @@ def _gift_blocks(f: Figures, c, v: Voice, tables: dict) -> list[object]:
         ("kind", t("col.gift_kind")), ("item", t("col.item")), ("unit_cost", t("col.unit_cost")),
         ("quantity", t("col.quantity")), ("total", t("col.total")), ("per_member", t("col.per_member"))),
         formats=(("unit_cost", "money"), ("quantity", "count"), ("total", "money"), ("per_member", "money")))]
-    for g in c.gifts:
-        if g.kind == "pull_new" and g.unit_cost > c.pull_new_cap:
-            blocks.append(Callout(t("rewards.pull_new_over", item=g.item, cost=v.money(g.unit_cost),
-                                    cap=v.money(c.pull_new_cap)), "warning"))
+    if pull_new_over(f, c, v):  # the rule is on the cost per new member (source 004), not on the gift's price
+        blocks.append(Callout(t("rewards.pull_new_over", cost=fig("kpis.pull_new_cost_per_member.p50", "money"),
+                                cap=v.money(c.pull_new_cap)), "warning"))
     return blocks
+
+
+def pull_new_over(f: Figures, c, v: Voice) -> dict | None:
+    """The plan warning (`pull_new.pull_new_warning`) when the pull-new gifts cost more than
+    `community.pull_new_cap` per new member; None within it, or without a pull-new gift."""
+    if not any(g.kind == "pull_new" for g in c.gifts):
+        return None
+    return pull_new_warning(f.kpis["pull_new_cost_per_member"].band.p50, c.pull_new_cap, v.lang, v.currency)
 
 
 def _lottery_value(v: Voice, row) -> str:
@@ -110,6 +118,10 @@ def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
     ]
     if f.data["stores"]:  # a merchant without stores is told nothing of store sales
         blocks.append(Para(t("forecast.offline", share=fig_range("kpis.offline_share", "share"))))
+    if f.kpis["outside_sales"].band.p90 > 0:  # buyers outside the groups: the event's sales in all
+        blocks.append(Para(t("forecast.outside" if f.data["stores"] else "forecast.outside_online",
+                             outside=fig_range("kpis.outside_sales", "money"), total=fig_range("kpis.event_sales", "money"),
+                             share=fig("kpis.event_offline_share.p50", "share") if f.data["stores"] else "")))
     blocks.append(Code(t("forecast.case"), note=t("forecast.case_note"), consultant=True))
     if f.model.clv is not None:
         bg, gg = f.model.clv.purchases, f.model.clv.spend
@@ -122,7 +134,8 @@ def forecast(f: Figures, s, v: Voice, tables: dict) -> Section:
                            note=t("forecast.clv_model_note"), consultant=True))
     if s.camp.enabled:
         blocks.append(Para(t("forecast.camp", joined=fig_range("figures.camp_joined"),
-                             finishers=fig_range("kpis.camp_finishers"), buyers=fig_range("figures.camp_buyers"))))
+                             finishers=fig_range("kpis.camp_finishers"), buyers=fig_range("figures.camp_buyers"),
+                             sales=fig_range("kpis.camp_sales", "money"), kept=fig_range("kpis.kept_friends"))))
     return v.section("forecast", *blocks)
 
 
@@ -151,4 +164,4 @@ def decision(f: Figures, s, v: Voice) -> Section:
     return v.section("decision", *blocks)
 
 
-__all__ = ["decision", "forecast", "rewards"]
+__all__ = ["decision", "forecast", "pull_new_over", "rewards"]

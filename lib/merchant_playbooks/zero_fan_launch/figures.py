@@ -24,7 +24,7 @@ from .schema import CRITERIA, POINTS_MECHANICS, Section
 
 NO_RANGE = Band(float("nan"), float("nan"), float("nan"))  # shown "—", written null
 TIMELINE_METRICS = (*DAILY, "fans_to_date")
-TOTALS = ("views", "reached", "helpers", "participants", "new_fans")
+TOTALS = ("shares", "views", "reached", "helpers", "participants", "new_fans")
 HEADLINE = ("new_fans", "participants", "views", "reward_liability", "cost_per_fan")
 # KPIs to track every evening, each with how (a message key under kpis.)
 TRACK = (("views", "track_views"), ("participants", "track_participants"), ("helpers", "track_helpers"),
@@ -39,9 +39,11 @@ def plan_figures(params: Any) -> Figures:
     ranges = bands({**{k: model.sim.totals[k] for k in TOTALS}, "share": model.share_qualifying,
                     "qualifiers": model.qualifiers, **{f"cost.{k}": v for k, v in model.costs.items()},
                     "staff_shares": s.staff * model.rates["shares_per_staff"],
-                    "pool_share": np.divide(model.sim.totals["reached"], model.rates["reachable_pool"])})
+                    "pool_share": np.divide(model.sim.totals["reached"], model.rates["reachable_pool"]),
+                    "audience": model.sim.audience[:, -1],
+                    **({"buyers": model.sales.buyers, "sales": model.sales.net} if s.price is not None else {})})
     per_fan = model.cost_per_fan_band()
-    kpis = kpi_figures(ranges, per_fan)
+    kpis = kpi_figures(ranges, per_fan, model.gift_cost_per_new_band())
     timeline, timeline_table = timeline_figures(s, model)
     tables = {
         "ranking_prizes": prize_table(s),
@@ -59,7 +61,7 @@ def plan_figures(params: Any) -> Figures:
         "risks": pd.DataFrame({"risk": risk_keys(s)}),
     }
     return Figures(start=s.start_date, end=s.end_date, seed=s.seed, simulations=s.simulations, kpis=kpis,
-                   headline=HEADLINE, timeline=timeline, tables=tables,
+                   headline=HEADLINE + (("sales",) if "sales" in kpis else ()), timeline=timeline, tables=tables,
                    data=plan_data(params, model, ranges, kpis), model=model, ledger=model.ledger)
 
 
@@ -69,14 +71,21 @@ def risk_keys(s: Section) -> list[str]:
     return keys + (["slow_start"] if s.staff else []) + ([] if s.partners else ["no_partners"])
 
 
-def kpi_figures(ranges: dict[str, Band], per_fan: Band | None) -> dict[str, KpiFigure]:
+def kpi_figures(ranges: dict[str, Band], per_fan: Band | None, gift_per_new: Band | None = None
+                ) -> dict[str, KpiFigure]:
+    """The plan's KPIs; `buyers` and `sales` (what paying sign-ups pay, after the reward) only with a price."""
     kpis = {key: KpiFigure(ranges[key], "count") for key in TOTALS}
+    for key, kind in (("buyers", "count"), ("sales", "money")):
+        if key in ranges:
+            kpis[key] = KpiFigure(ranges[key], kind)
     kpis["qualifiers"] = KpiFigure(ranges["qualifiers"], "count")
     kpis["threshold_share"] = KpiFigure(ranges["share"], "share")
     kpis["reward_liability"] = KpiFigure(ranges["cost.liability"], "money")
     kpis["ranking_cost"] = KpiFigure(ranges["cost.ranking"], "money")
     kpis["total_cost"] = KpiFigure(ranges["cost.total"], "money")
     kpis["cost_per_fan"] = KpiFigure(per_fan or NO_RANGE, "money")
+    # what the retention gift costs per new contact it brings (the figure a pull-new rule caps)
+    kpis["gift_cost_per_new"] = KpiFigure(gift_per_new or NO_RANGE, "money")
     return kpis
 
 
@@ -288,6 +297,9 @@ def plan_data(params: Any, model: ZeroFanModel, ranges: dict[str, Band], kpis: d
         "cost_per_fan": per_fan.to_dict(4) if np.isfinite(per_fan.p50) else None,
         "cash_outlay": cash,
         "pool_share_reached": ranges["pool_share"],
+        "audience_reachable": ranges["audience"],
+        "forced_follow": s.forced_follow,
+        "price": s.price,
         "k_factor_day2": float(np.median(model.sim.daily["k_factor"][:, min(1, s.duration_days - 1)])),
         "k_factor_last_day": float(np.median(model.sim.daily["k_factor"][:, -1])),
         "staff_shares": ranges["staff_shares"],

@@ -2,7 +2,8 @@
 
 - `simulate`: seeds (staff shares, partners' audiences, existing fans) → shares →
   views → first-time viewers (saturating a reachable pool) → helpers (points) and
-  new participants, who share in turn with fading energy → new fans; vectorised
+  new participants, who share in turn with fading energy, and helpers who pass it
+  on → new fans, over an audience that grows with every sharer's circle; vectorised
   over parameter sets, so the same function serves the Monte Carlo draws and the
   sensitivity (tornado) runs;
 - `monte_carlo`: the draws, the campaign and its daily ranges, kept per campaign
@@ -36,6 +37,7 @@ class Fission:
     daily: dict[str, np.ndarray]
     totals: dict[str, np.ndarray]
     points: np.ndarray  # (n,) help points given to participants over the campaign
+    audience: np.ndarray  # (n, days) people within reach of the campaign's sharers by each day's end
 
 
 QUANTILES = (10, 50, 90)
@@ -56,11 +58,13 @@ def daily_bands(sim: Fission) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndar
     return {name: (q[0, i], q[1, i], q[2, i]) for i, name in enumerate(series)}
 
 
-def seeds(s: Section, fans: int, r: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Staff shares and seed participants per day, each (n, days).
+def seeds(s: Section, fans: int, r: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Staff shares, seed participants and the seed audience per day, each (n, days).
 
     Seeds = staff × shares each (spread over the staff days) + partners' audience ×
-    join rate (on each partner's day) + existing fans × join rate (day 1).
+    join rate (on each partner's day) + existing fans × join rate (day 1). The seed
+    audience is who those seeds can reach: the fans and the staff's circles on day 1,
+    each partner's audience on its day.
     """
     n, days = len(r["views_per_share"]), s.duration_days
     staff_days = min(s.staff_days, days)
@@ -68,51 +72,78 @@ def seeds(s: Section, fans: int, r: dict[str, np.ndarray]) -> tuple[np.ndarray, 
     staff_shares[:, :staff_days] = (s.staff * r["shares_per_staff"] / staff_days)[:, None]
     joins = np.zeros((n, days))
     joins[:, 0] += fans * r["fan_join_rate"]
+    audience = np.zeros((n, days))
+    audience[:, 0] += fans + s.staff * r["circle_size"]
     for i, p in enumerate(s.partners):
         joins[:, s.partner_day(i) - 1] += p.audience * r[f"partner_{i}"]
-    return staff_shares, joins
+        audience[:, s.partner_day(i) - 1] += p.audience
+    return staff_shares, joins, audience
 
 
 def simulate(s: Section, fans: int, r: dict[str, np.ndarray]) -> Fission:
-    """Generations day by day, vectorised over parameter sets (one value of each rate per set).
+    """A branching process day by day over an audience that grows, vectorised over parameter sets.
 
-    Each day, everyone who registered before today shares at a rate that fades by
-    `fatigue` per campaign day; staff share their own entries on the first days
-    (friends help them too, but staff are left out of the ranking and rewards). Views reach
-    first-time viewers from a pool that saturates (coverage 1 − e^(−views/pool)),
-    so a campaign slows as it runs out of new people. A first-time viewer gives
-    a point (help or vote) with `help_rate` and registers with `join_rate`;
-    registrants share the next day. Points only count on participants' shares.
-    The recursion is monotone: more seeds never give fewer participants or fans.
+    The reachable audience starts with the seeds (fans, the staff's circles, each
+    partner's audience on its day) and grows by the circle of every new sharer — a
+    participant, or a helper who passes the campaign on — less the overlap with
+    people already within reach, which rises as the audience nears `reachable_pool`
+    (saturation). Each participant shares from the day after they register, at
+    `shares_per_participant_day`, fading by `fatigue` per day since they joined (so
+    every generation starts fresh and the campaign lives as long as it keeps
+    recruiting); helpers pass it on with `shares_per_helper` the next day; both share
+    in proportion to the part of the audience within reach that has not seen the
+    campaign yet (nobody keeps asking friends who all saw it), so views stop growing
+    once the audience is used up; staff share
+    their own entries on the first days (friends help them too, but staff are left out
+    of the ranking and rewards). A day's views fall on the audience within reach:
+    first-time viewers are its unreached part × (1 − e^(−views/audience)). A
+    first-time viewer gives `points_per_helper` points (helps or votes) with
+    `help_rate` and registers with `join_rate`; points count on participants' and
+    helpers' shares, not staff's. With `forced_follow` every helper follows.
     """
-    staff_shares, seed_joins = seeds(s, fans, r)
+    staff_shares, seed_joins, seed_audience = seeds(s, fans, r)
     n, days = staff_shares.shape
     pool = r["reachable_pool"]
     daily = {m: np.zeros((n, days)) for m in DAILY}
-    cum_views = np.zeros(n)
+    audience_by_day = np.zeros((n, days))
+    audience = np.zeros(n)  # people within reach so far
+    cum_reached = np.zeros(n)
     participants = np.zeros(n)
+    active = np.zeros(n)  # participants' sharing energy, each cohort faded by its days since joining
     points = np.zeros(n)
-    share_rate = r["shares_per_participant_day"]
+    new = np.zeros(n)  # yesterday's new participants
+    helpers = np.zeros(n)  # yesterday's helpers
+    helper_share_rate = r["shares_per_helper"]
+    helper_follow = np.ones(n) if s.forced_follow else r["helper_follow_rate"]
     for d in range(days):
-        part_shares = share_rate * r["fatigue"] ** d * participants
+        # the circles of yesterday's new sharers and today's seeds, less their overlap with who is within reach
+        circles = (new + helpers * np.minimum(helper_share_rate, 1.0)) * r["circle_size"] + seed_audience[:, d]
+        audience = audience + circles * np.clip(1 - audience / pool, 0.0, 1.0)
+        audience = np.minimum(audience, pool)
+        active = active * r["fatigue"] + new
+        unreached = np.maximum(audience - cum_reached, 0.0)
+        # people ask again only while their friends have not all seen it: sharing falls as the audience is used up
+        fresh = np.divide(unreached, audience, out=np.zeros(n), where=audience > 0)
+        part_shares = (r["shares_per_participant_day"] * active + helpers * helper_share_rate) * fresh
         shares = staff_shares[:, d] + part_shares
         views = shares * r["views_per_share"]
-        # first-time viewers: the drop in the unreached share of the pool
-        reached = pool * (np.exp(-cum_views / pool) - np.exp(-(cum_views + views) / pool))
-        cum_views = cum_views + views
+        coverage = -np.expm1(-np.divide(views, audience, out=np.zeros(n), where=audience > 0))
+        reached = unreached * coverage
+        cum_reached = cum_reached + reached
         from_participants = np.divide(part_shares, shares, out=np.zeros(n), where=shares > 0)
         helpers = reached * r["help_rate"]
         joins = reached * r["join_rate"]
-        points = points + helpers * from_participants
-        new = joins + seed_joins[:, d]
-        # K today: new participants that yesterday's participants' shares brought, per participant
+        points = points + helpers * r["points_per_helper"] * from_participants
+        # K today: new participants that participants' and helpers' shares brought, per participant
         k = np.divide(joins * from_participants, participants, out=np.zeros(n), where=participants > 0)
-        fans_today = new * r["participant_follow_rate"] + helpers * (1 - r["join_rate"]) * r["helper_follow_rate"]
+        new = joins + seed_joins[:, d]
+        fans_today = new * r["participant_follow_rate"] + helpers * (1 - r["join_rate"]) * helper_follow
         participants = participants + new
+        audience_by_day[:, d] = audience
         for name, arr in zip(DAILY, (shares, views, reached, helpers, new, fans_today, k), strict=True):
             daily[name][:, d] = arr
     totals = {m: daily[m].sum(axis=1) for m in DAILY if m != "k_factor"}
-    return Fission(daily, totals, points)
+    return Fission(daily, totals, points, audience_by_day)
 
 
 # ------------------------------------------------------------------ the Monte Carlo run, kept for the next plan
@@ -122,7 +153,7 @@ RUN_CACHE_SIZE = 8  # a 4,000-draw run is ~4 MB
 
 def campaign_key(s: Section, fans: int) -> tuple:
     """Everything `seeds` and `simulate` read: sections with the same key run the same campaign."""
-    return (fans, s.duration_days, s.staff_days, s.staff,
+    return (fans, s.duration_days, s.staff_days, s.staff, s.forced_follow,
             tuple((p.audience, s.partner_day(i)) for i, p in enumerate(s.partners)),
             tuple((name, r.low, r.high) for name, r in s.uncertain().items()))
 
@@ -172,7 +203,7 @@ def monte_carlo(s: Section, fans: int) -> Run:
         r = draw_all(generator(s.seed), s.uncertain(), s.simulations)
         sim = simulate(s, fans, r)
         by_day = daily_bands(sim)
-        for a in (*r.values(), *sim.daily.values(), *sim.totals.values(), sim.points,
+        for a in (*r.values(), *sim.daily.values(), *sim.totals.values(), sim.points, sim.audience,
                   *(b for bands3 in by_day.values() for b in bands3)):
             _read_only(a)
         return Run(r, sim, by_day)

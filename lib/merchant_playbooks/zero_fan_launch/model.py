@@ -64,6 +64,8 @@ class ZeroFanModel:
     share_qualifying: np.ndarray  # (draws,)
     costs: dict[str, np.ndarray]  # liability, ranking, retention, fixed, cash, total: (draws,)
     cost_per_fan: np.ndarray  # (draws,) NaN where a draw has no new fans
+    gift_cost_per_new: np.ndarray  # (draws,) retention gifts' cost per new contact; NaN where none is new
+    sales: Sales  # sign-ups who pay, and what they pay (zero without a price)
     thresholds: pd.DataFrame
     points_brackets: pd.DataFrame
     tornado: pd.DataFrame
@@ -77,8 +79,16 @@ class ZeroFanModel:
 
     def cost_per_fan_band(self) -> Band | None:
         """P10/P50/P90 over the draws that won any fan; None when none did (never NaN)."""
-        ok = self.cost_per_fan[np.isfinite(self.cost_per_fan)]
-        return Band.of(ok) if ok.size else None
+        return finite_band(self.cost_per_fan)
+
+    def gift_cost_per_new_band(self) -> Band | None:
+        """P10/P50/P90 over the draws whose gift brought anyone new; None when none did."""
+        return finite_band(self.gift_cost_per_new)
+
+
+def finite_band(values: np.ndarray) -> Band | None:
+    ok = values[np.isfinite(values)]
+    return Band.of(ok) if ok.size else None
 
 
 def costs(s: Section, participants: np.ndarray, qualifiers: np.ndarray, r: dict[str, np.ndarray]) -> dict:
@@ -94,12 +104,49 @@ def costs(s: Section, participants: np.ndarray, qualifiers: np.ndarray, r: dict[
     return c
 
 
-def ledger(s: Section, sim: Fission, c: dict[str, np.ndarray]) -> Ledger:
-    """The campaign's P&L per draw: it sells nothing itself; the rewards (every qualifier's reward counted in
-    full, ranking prizes, retention gifts) and the fixed costs buy new fans, worth `fan_value` each if known."""
-    none = np.zeros_like(c["fixed"])
-    later = None if s.fan_value is None else np.full_like(none, float(s.fan_value))
-    return Ledger(revenue=none, discounts=none, cogs=none, rewards=c["liability"] + c["ranking"] + c["retention"],
+def gift_cost_per_new(c: dict[str, np.ndarray], participants: np.ndarray, fan_joins: np.ndarray,
+                      r: dict[str, np.ndarray]) -> np.ndarray:
+    """The retention gift's total cost per new contact it brings: every participant who adds customer
+    service gets it, but existing fans who register were already reachable, so only the others count
+    as new (the figure a pull-new rule caps). NaN where the gift brings nobody new."""
+    new_contacts = np.maximum(participants - fan_joins, 0.0) * r["add_service_rate"]
+    return np.divide(c["retention"], new_contacts, out=np.full_like(participants, np.nan), where=new_contacts > 0)
+
+
+@dataclass
+class Sales:
+    """Sign-ups who pay (`price` set): (draws,) arrays; all zero when the campaign sells nothing itself."""
+
+    buyers: np.ndarray
+    revenue: np.ndarray  # at list price
+    discounts: np.ndarray  # the reward taken off by paying qualifiers
+    cogs: np.ndarray
+
+    @property
+    def net(self) -> np.ndarray:
+        return self.revenue - self.discounts
+
+
+def sales(s: Section, participants: np.ndarray, share: np.ndarray, r: dict[str, np.ndarray]) -> Sales:
+    """Sign-ups → paid → sales: `paid_rate` of participants pay `price`; those over the threshold pay it less
+    the reward (paying is independent of the points, so their share among buyers is the threshold share)."""
+    if s.price is None:
+        zero = np.zeros_like(participants)
+        return Sales(zero, zero, zero, zero)
+    buyers = participants * r["paid_rate"]
+    revenue = buyers * float(s.price)
+    discounts = np.minimum(buyers * share * float(s.reward_value), revenue)
+    return Sales(buyers, revenue, discounts, revenue * (1 - s.margin))
+
+
+def ledger(s: Section, sim: Fission, c: dict[str, np.ndarray], sold: Sales) -> Ledger:
+    """The campaign's P&L per draw: the rewards (every qualifier's reward counted in full, ranking prizes,
+    retention gifts) and the fixed costs buy new fans, worth `fan_value` each if known. With a `price`, the
+    sign-ups who pay are its sales and the reward is what paying qualifiers are let off (a discount), so a
+    qualifier who never buys costs nothing."""
+    later = None if s.fan_value is None else np.full_like(c["fixed"], float(s.fan_value))
+    rewards = c["ranking"] + c["retention"] + (0.0 if s.price is not None else c["liability"])
+    return Ledger(revenue=sold.revenue, discounts=sold.discounts, cogs=sold.cogs, rewards=rewards,
                   fixed=c["fixed"], results=sim.totals["new_fans"], result="new_follower", later_value=later)
 
 
@@ -158,8 +205,8 @@ def points_brackets(s: Section, sim: Fission, r: dict[str, np.ndarray], share: n
 
 # Rates whose swing the tornado shows (the ones that can move new fans).
 TORNADO_RATES = ("shares_per_staff", "fan_join_rate", "views_per_share", "join_rate", "help_rate",
-                 "shares_per_participant_day", "fatigue", "reachable_pool", "participant_follow_rate",
-                 "helper_follow_rate")
+                 "shares_per_participant_day", "fatigue", "shares_per_helper", "circle_size", "reachable_pool",
+                 "participant_follow_rate", "helper_follow_rate")
 
 
 def tornado(s: Section, fans: int) -> pd.DataFrame:
@@ -217,7 +264,8 @@ def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
     share = shares[:, int(np.searchsorted(options, s.reward_threshold))]
     qualifiers = capped(participants * share, s.reward_cap)
     c = costs(s, participants, qualifiers, r)
-    money = ledger(s, sim, c)
+    sold = sales(s, participants, share, r)
+    money = ledger(s, sim, c, sold)
     lines = money.arrays()  # the cost KPIs read the P&L: one computation
     c["total"], per_fan = lines["cash_out"], lines["cost_per_result"]
     return ZeroFanModel(
@@ -229,6 +277,8 @@ def build_model(s: Section, fans: int, budget: Decimal) -> ZeroFanModel:
         share_qualifying=share,
         costs=c,
         cost_per_fan=per_fan,
+        gift_cost_per_new=gift_cost_per_new(c, participants, fans * r["fan_join_rate"], r),
+        sales=sold,
         thresholds=threshold_table(s, sim, r, shares),
         points_brackets=points_brackets(s, sim, r, share),
         tornado=tornado(s, fans),

@@ -3,8 +3,9 @@
 The machinery (controls from the schema, live plan, save and reset) is in
 `merchant_playbooks.panel`; labels are in `messages/<lang>/zero_fan_launch.yaml` under
 `panel` and `panel_choice`. The levers are the ones the merchant decides in the room
-(the mechanic, the reward and its threshold, who shares first, the dates) and the two
-rates a consultant argues most about (who registers, who helps). The main chart is the
+(the mechanic, the reward and its threshold, who shares first, whether helpers must follow,
+the price of what participants sign up for, the dates) and the rates a consultant argues
+most about (who registers, who helps, who pays). The main chart is the
 points distribution with the threshold drawn in: it moves with the threshold, the
 mechanic's reach and the rates, next to the rules the merchant publishes.
 
@@ -27,6 +28,9 @@ PANEL = PanelSpec(
         Lever("views_per_share", "audience", high=100, step=1),
         Lever("join_rate", "audience", unit="share", high=0.2),
         Lever("help_rate", "audience", unit="share", step=0.01),
+        Lever("forced_follow", "audience"),
+        Lever("price", "product", unit="money", step=100),
+        Lever("paid_rate", "audience", unit="share", high=0.3, step=0.01),
         Lever("reward_threshold", "rewards", low=5, high=200),
         Lever("reward_value", "rewards", unit="money", step=10),
         Lever("reward_cap", "rewards", unit="people"),

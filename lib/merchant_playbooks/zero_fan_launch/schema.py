@@ -36,6 +36,10 @@ CRITERIA = ("feasibility", "influence", "difficulty", "success", "cost")
 
 Score = Annotated[int, Field(ge=1, le=5)]
 
+# What a helper does besides giving points, by mechanic (see `shares_per_helper`, `points_per_helper`).
+HELPER_SHARES = {"friend_assistance": CountRange(low=0.01, high=0.06), "voting": CountRange(low=0.1, high=0.3)}
+HELPER_POINTS = {"friend_assistance": CountRange(low=1, high=1), "voting": CountRange(low=1, high=3)}
+
 
 class Weights(StrictModel):
     """How much each criterion counts in the mechanic table (source 002's fission-method ranking)."""
@@ -167,11 +171,30 @@ class Section(StrictModel):
         CountRange, Field(description="shares a participant makes per day at the start")
     ] = CountRange(low=0.8, high=2.0)
     fatigue: Annotated[
-        RateRange, Field(description="sharing kept from one day to the next (0.85 = 15% less each day)")
-    ] = RateRange(low=0.85, high=0.95)
+        RateRange, Field(description="a sharer's sharing kept from one day to the next, counted from the day they "
+                         "join (0.8 = 20% less each day); estimable from how fast each day's new "
+                         "participants stop sharing")
+    ] = RateRange(low=0.7, high=0.9)
+    shares_per_helper: Annotated[
+        CountRange | None, Field(description="shares one helper (voter) makes to pass the campaign on; empty: "
+                                 "by mechanic, [0.01, 0.06] for friend assistance (helpers rarely pass it on) and "
+                                 "[0.1, 0.3] for voting (voters canvass for their candidate; source 000's "
+                                 "micro-voting: 21,000 shares from some 100,000 voters)")
+    ] = None
+    points_per_helper: Annotated[
+        CountRange | None, Field(description="points one helper gives (votes per voter); empty: by mechanic, 1 for "
+                                 "friend assistance and [1, 3] for voting (a vote a day)")
+    ] = None
+    circle_size: Annotated[
+        PositiveRange, Field(description="people one sharer's posts can reach (WeChat friends, groups, Moments): "
+                             "staff, partners and every new sharer add their circle to the reachable audience, "
+                             "so it grows as the campaign spreads; estimable as new people reached per new sharer")
+    ] = PositiveRange(low=100, high=300)
     reachable_pool: Annotated[
-        PositiveRange, Field(description="people the campaign can reach at all (the local audience)")
-    ] = PositiveRange(low=30_000, high=100_000)
+        PositiveRange, Field(description="the most people the campaign could reach at all (the city's or trade's "
+                             "WeChat users its theme speaks to): circles overlap more as the audience nears it "
+                             "(saturation); source 000's zero-fan cases reached 320,000 and 380,000")
+    ] = PositiveRange(low=200_000, high=1_000_000)
     points_dispersion: Annotated[
         PositiveRange, Field(description="dispersion k of points per participant: small means a few super-sharers")
     ] = PositiveRange(low=0.3, high=0.8)
@@ -184,6 +207,20 @@ class Section(StrictModel):
     add_service_rate: Annotated[
         RateRange, Field(description="participants who add customer service for the gift")
     ] = RateRange(low=0.3, high=0.6)
+    forced_follow: Annotated[
+        bool, Field(description="helpers must follow the account before they can help or vote (follow-to-vote): "
+                    "every helper becomes a fan, but the platform rules forbid induced follows (kept only when set "
+                    "here, and then flagged on the cover); default: the follow is optional (helper_follow_rate)")
+    ] = False
+    price: Annotated[
+        Money | None, Field(description="list price of what participants sign up for (a course, a service); set, "
+                            "sign-ups who pay become sales, the reward a discount on them; empty: the campaign "
+                            "sells nothing itself")
+    ] = None
+    paid_rate: Annotated[
+        RateRange, Field(description="sign-ups (participants) who go on to pay the price during the campaign; "
+                         "no public benchmark: a wide prior")
+    ] = RateRange(low=0.01, high=0.05)
 
     weights: Weights = Weights()
     scores: Annotated[MechanicScores, Field(description="override the mechanic table's 1–5 scores")] = (
@@ -222,6 +259,16 @@ class Section(StrictModel):
         return problems
 
     @property
+    def helper_shares(self) -> CountRange:
+        """`shares_per_helper`, or the mechanic's default."""
+        return self.shares_per_helper or HELPER_SHARES[self.mechanic]
+
+    @property
+    def helper_points(self) -> CountRange:
+        """`points_per_helper`, or the mechanic's default."""
+        return self.points_per_helper or HELPER_POINTS[self.mechanic]
+
+    @property
     def end_date(self) -> date:
         return self.start_date + timedelta(days=self.duration_days - 1)
 
@@ -235,9 +282,11 @@ class Section(StrictModel):
     def uncertain(self) -> dict[str, object]:
         """The uncertain rates, by name, for the Monte Carlo (partners' join rates as `partner_<i>`)."""
         names = ("shares_per_staff", "fan_join_rate", "views_per_share", "join_rate", "help_rate",
-                 "shares_per_participant_day", "fatigue", "reachable_pool", "points_dispersion",
-                 "participant_follow_rate", "helper_follow_rate", "add_service_rate")
+                 "shares_per_participant_day", "fatigue", "circle_size", "reachable_pool", "points_dispersion",
+                 "participant_follow_rate", "helper_follow_rate", "add_service_rate", "paid_rate")
         rates: dict[str, object] = {name: getattr(self, name) for name in names}
+        rates["shares_per_helper"] = self.helper_shares
+        rates["points_per_helper"] = self.helper_points
         for i, p in enumerate(self.partners):
             rates[f"partner_{i}"] = p.join_rate
         return rates

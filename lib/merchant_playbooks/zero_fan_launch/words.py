@@ -17,6 +17,7 @@ from ..diagnosis import ZERO_BUDGET_MAX, ZERO_FANS_MAX
 from ..figref import fig, fig_range
 from ..figures import Figures, Words
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
+from ..pull_new import pull_new_warning
 from ..rules import alternatives
 from .compliance import uses
 from .decision_words import decision_blocks
@@ -33,18 +34,30 @@ def plan_words(figures: Figures, params: Any) -> Words:
     sections = {}
     for key, blocks in (("goal", goal_blocks(say, figures, params)), ("audience", audience_blocks(say, figures, params)),
                         ("mechanics", mechanics_blocks(say, figures, s, points)),
-                        ("rewards", rewards_blocks(say, figures, s, points)),
+                        ("rewards", rewards_blocks(say, figures, params, points)),
                         ("channels", channel_blocks(say, figures, s)), ("timeline", timeline_blocks(say)),
                         ("forecast", forecast_blocks(say, figures, points)),
                         ("decision", decision_blocks(say, figures, s)),
                         ("kpis", kpi_blocks(say, figures, labels)), ("risks", risk_blocks(say, figures))):
         sections[key] = Section(key, say.common(f"section.{key}"), list(blocks))
-    return Words(title=say("title", product=s.product), kpi_labels=labels, sections=sections)
+    over = pull_new_over(figures, params)  # the cover and plan.json carry the pull-new rule's breach
+    return Words(title=say("title", product=s.product), kpi_labels=labels, sections=sections,
+                 warnings=[over] if over else [])
+
+
+def pull_new_over(figures: Figures, params: Any) -> dict | None:
+    """The plan warning (`pull_new.pull_new_warning`) when the retention gifts cost more than the
+    pull-new ceiling for each new contact they bring in (P50); None within it or without a gift."""
+    s, m = params.section, params.merchant
+    if not float(s.retention_gift_cost):
+        return None
+    return pull_new_warning(figures.kpis["gift_cost_per_new"].band.p50, lang=params.lang, currency=m.currency)
 
 
 def kpi_labels(say: Say, s: Any, points: str) -> dict[str, str]:
-    keys = ("views", "reached", "helpers", "participants", "new_fans", "qualifiers", "threshold_share",
-            "reward_liability", "ranking_cost", "total_cost", "cost_per_fan")
+    keys = ("shares", "views", "reached", "helpers", "participants", "new_fans", "qualifiers", "threshold_share",
+            "reward_liability", "ranking_cost", "total_cost", "cost_per_fan", "gift_cost_per_new",
+            *(("buyers", "sales") if s.price is not None else ()))
     return {k: say(f"kpi.{k}", threshold=s.reward_threshold, points=points) for k in keys}
 
 
@@ -102,8 +115,9 @@ def mechanics_blocks(say: Say, figures: Figures, s: Any, points: str) -> list:
             Rules(say("mechanics.rules_title"), tuple(rules))]
 
 
-def rewards_blocks(say: Say, figures: Figures, s: Any, points: str) -> list:
+def rewards_blocks(say: Say, figures: Figures, params: Any, points: str) -> list:
     """The rewards and their cost: the rewards table, the ranking prizes, the warnings that apply."""
+    s = params.section
     kinds = {"points": "count", "money": "money", "share": "share", "count": "count"}
     rows = tuple((say(f"rewards.{item}"), fig_range(f"tables.rewards.{i}", kinds[kind])
                   + (f" {points}" if kind == "points" else ""))
@@ -118,6 +132,8 @@ def rewards_blocks(say: Say, figures: Figures, s: Any, points: str) -> list:
             ("ranks", say("rewards.ranks")), ("prize", say("rewards.prize")), ("winners", say("rewards.winners")),
             ("value", say("rewards.prize_value"))), formats=(("winners", "count"), ("value", "money"))))
     data = figures.data
+    if over := pull_new_over(figures, params):
+        blocks.append(Callout(over["message"], "warning"))
     if data["cash_over_budget"]:
         blocks.append(Callout(say("rewards.cash_over_budget", cash=fig("cash_outlay.p50", "money"),
                                   budget=fig("budget", "money")), "warning"))
