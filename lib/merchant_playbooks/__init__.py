@@ -7,3 +7,7 @@ itself (`PLAYBOOK`, see playbook.py) and `registry.names()` finds them.
 """
 
 __version__ = "0.1.0"
+
+from .lazydeps import defer_iri_grammar as _defer_iri_grammar
+
+_defer_iri_grammar()  # jsonschema's IRI grammar costs every process a second at import; built when first used

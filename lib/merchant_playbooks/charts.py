@@ -8,6 +8,7 @@ output notebook and in the handout alike, with no JavaScript and no network.
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 from collections.abc import Callable
@@ -69,10 +70,25 @@ def theme() -> alt.theme.ThemeConfig:
     )
 
 
+# the SVGs of the last charts drawn, by their Vega-Lite spec: a re-run of a plan that changed one number
+# (`playbooks watch`, a kernel serving the next notebook) redraws only the charts whose spec changed
+_SVGS: collections.OrderedDict[str, str] = collections.OrderedDict()
+SVG_CACHE = 32  # charts (tens of kB each): a few plans' worth
+
+
 def svg_renderer(spec: dict, **_: object) -> tuple[dict, dict]:
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(spec)
+    try:
+        key = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):  # not plain JSON: draw it, keep nothing
+        return {"image/svg+xml": vlc.vegalite_to_svg(spec)}, {"merchant_playbooks": {"chart": True}}
+    svg = _SVGS.pop(key, None)
+    if svg is None:  # vl-convert draws the same spec the same way: its SVG depends on nothing else
+        svg = vlc.vegalite_to_svg(spec)
+    _SVGS[key] = svg
+    while len(_SVGS) > SVG_CACHE:
+        _SVGS.popitem(last=False)
     return {"image/svg+xml": svg}, {"merchant_playbooks": {"chart": True}}
 
 

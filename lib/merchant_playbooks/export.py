@@ -148,7 +148,11 @@ def _exporter():
         def _file_extension_default(self) -> str:
             return ".html"
 
-    exporter = HandoutExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="handout")
+    # no preprocessors: the template reads only the outputs `handout_parts` keeps, which none of nbconvert's
+    # defaults changes (tags to remove: none; streams: dropped anyway), and each one costs a deep copy
+    # and a validation of the whole notebook (~11 per handout)
+    exporter = HandoutExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="handout",
+                               default_preprocessors=[])
     exporter.register_filter("strip_xml_prolog", strip_xml_prolog)
     exporter.register_filter("handout_parts", handout_parts)
     exporter.register_filter("css_string", css_string)

@@ -50,10 +50,25 @@ def catalogue(lang: str, namespace: str) -> dict[str, str]:
             continue
         found = True
         with path.open(encoding="utf-8") as f:
-            flat.update(_flatten(yaml.safe_load(f) or {}))
+            flat.update(_flatten(yaml.load(f, Loader=_LOADER) or {}))
     if not found:
         raise FileNotFoundError(f"no {lang!r} catalogue for {namespace!r} ({', '.join(map(str, paths))})")
     return flat
+
+
+# libyaml's safe loader where PyYAML has it (the same documents, several times faster), else PyYAML's own
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_catalogues() -> None:
+    """Read every catalogue there is, in every language, now (a batch kernel does it before its first
+    notebook, once for all the kernels made from it)."""
+    shared = resources.files("merchant_playbooks") / "messages"
+    for lang in LANGUAGES:
+        names = {p.name.removesuffix(".yaml") for p in (shared / lang).iterdir() if p.name.endswith(".yaml")}
+        names |= {ns for ns, folder in OWN_MESSAGES.items() if (folder / f"{lang}.yaml").is_file()}
+        for namespace in sorted(names):
+            catalogue(lang, namespace)
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, str]:

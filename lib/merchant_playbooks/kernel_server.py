@@ -24,11 +24,18 @@ from pathlib import Path
 
 from . import registry
 
-#: imported once before any notebook: what every playbook's first cells import
+#: imported once before any notebook: what every playbook's first cells import, and what every
+#: playbook's run imports on its way (its review, the words around its figures, plan.json, the xlsx
+#: and the .ics; the official days off): otherwise each kernel imports them for its first notebook
 BASE_MODULES = (
     "numpy", "pandas", "scipy.stats", "altair", "vl_convert", "IPython.display",
     "merchant_playbooks.charts", "merchant_playbooks.show", "merchant_playbooks.loading",
     "merchant_playbooks.plan", "merchant_playbooks.montecarlo", "merchant_playbooks.i18n",
+    "merchant_playbooks.review", "merchant_playbooks.review_charts", "merchant_playbooks.review_text",
+    "merchant_playbooks.review_compare", "merchant_playbooks.bayes", "merchant_playbooks.diagnosis_text",
+    "merchant_playbooks.economics_text", "merchant_playbooks.shop_exports.detection",
+    "merchant_playbooks.planfiles", "merchant_playbooks.workbook", "merchant_playbooks.ics",
+    "merchant_playbooks.daysoff", "holidays", "openpyxl.packaging.extended", "pyarrow.pandas_compat",
 )
 KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]  # what nbclient gives the kernels it starts
 _TINY_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]},
@@ -67,6 +74,14 @@ def import_quietly(modules: list[str]) -> list[str]:
             import altair as alt
 
             alt.Chart({"values": [{"a": 1}]}).mark_point().encode(x="a:Q").to_dict()
+            if "pandas" in sys.modules:  # and the way a DataFrame becomes a chart's data (narwhals' pandas side)
+                import pandas as pd
+
+                alt.Chart(pd.DataFrame({"a": [1.0], "d": pd.to_datetime(["2026-01-01"])})).mark_point().encode(
+                    x="a:Q", y="d:T").to_dict()
+    if "merchant_playbooks.i18n" in sys.modules:  # every message catalogue, read once (YAML, pure data)
+        with contextlib.suppress(Exception):
+            sys.modules["merchant_playbooks.i18n"].load_catalogues()
     return failed
 
 

@@ -88,10 +88,58 @@ def reset_code(cwd: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _ready_client_class():
+    from jupyter_client import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        """nbclient's client, ready as soon as the kernel has answered on both channels.
+
+        jupyter_client's `wait_for_ready` ends by waiting for IOPub to stay quiet for 0.2 s (and for a
+        first IOPub message for 0.2 s more each time the subscription is not yet connected): a fixed
+        0.2-0.4 s per notebook. Here the kernel's own busy/idle status for our `kernel_info` request,
+        seen on IOPub, says both channels are connected; older IOPub messages, if any come through,
+        belong to other requests and nbclient skips them (it reads only its cell's own messages).
+        """
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                wanted = self.kernel_info()
+                reply = await self._matching(self.get_shell_msg, wanted, 1.0)
+                if reply is not None and await self._matching(self.get_iopub_msg, wanted, 0.2, idle=True):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        @staticmethod
+        async def _matching(get, wanted: str, timeout: float, idle: bool = False) -> dict | None:
+            """The next message on a channel answering `wanted` (its idle status, with `idle`), or None
+            when none comes within `timeout` seconds."""
+            end = time.monotonic() + timeout
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    msg = await get(timeout=left)
+                except queue.Empty:
+                    return None
+                if msg["parent_header"].get("msg_id") != wanted:
+                    continue
+                if not idle or (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"):
+                    return msg
+            return None
+
+    return ReadyClient
+
+
+@functools.lru_cache(maxsize=1)
 def _manager_class():
     from jupyter_client import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
-    from traitlets import Unicode
+    from traitlets import Type, Unicode
+
+    ReadyClient = _ready_client_class()
 
     class ForkProvisioner(LocalProvisioner):
         server_address = ""
@@ -119,6 +167,7 @@ def _manager_class():
         """Forks from the kernel server when given its address; remembers its clients to close them."""
 
         server_address = Unicode("")
+        client_factory = Type(ReadyClient)
 
         def client(self, **kwargs: Any):
             kc = super().client(**kwargs)

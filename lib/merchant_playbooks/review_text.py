@@ -48,10 +48,18 @@ def next_params_yaml(review: Review, lang: str) -> str:
 # ------------------------------------------------------------------ the plan's review section
 
 
+def _pivot(review: Review, column: str) -> pd.DataFrame:
+    """`pivot(review.aligned, column)`, made once per review and column (each checklist step asks again)."""
+    made = review.__dict__.setdefault("_pivots", {})
+    if column not in made:
+        made[column] = pivot(review.aligned, column)
+    return made[column]
+
+
 def _step_ratio(review: Review, metric: str, column: str) -> float:
     """A funnel step's ratio over the days reporting it and its base: actual or p50."""
     base = review.spec.metric(metric).base
-    actual, values = pivot(review.aligned, "actual"), pivot(review.aligned, column)
+    actual, values = _pivot(review, "actual"), _pivot(review, column)
     if not base or any(c not in actual.columns for c in (metric, *base)):
         return math.nan
     days = actual[[metric, *base]].notna().all(axis=1)

@@ -8,6 +8,8 @@ any value is built.
 
 from __future__ import annotations
 
+import collections
+import copy
 import os
 import stat
 from datetime import date, datetime
@@ -92,8 +94,25 @@ def read_yaml(path: Path, source: str | None = None) -> Any:
     return parse_text(text, source)
 
 
+# the trees of the last params texts parsed, by (source, text): one save is read by `playbooks watch`'s
+# check, by the batch's validation and again for its data files' lines; each reader gets its own copy
+_PARSED: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
+PARSED_CACHE = 16
+
+
 def parse_text(text: str, source: str) -> Any:
     """YAML text → ruamel's round-trip tree, or a ParamsError saying what the parser found and where."""
+    key = (source, text)
+    tree = _PARSED.pop(key, None)
+    if tree is None:
+        tree = _parse(text, source)  # a ParamsError is raised again on each reading: nothing kept
+    _PARSED[key] = tree
+    while len(_PARSED) > PARSED_CACHE:
+        _PARSED.popitem(last=False)
+    return copy.deepcopy(tree)
+
+
+def _parse(text: str, source: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:

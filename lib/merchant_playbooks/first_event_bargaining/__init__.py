@@ -70,7 +70,8 @@ PLAYBOOK = Playbook(
     panel=_panel,
     charts=_charts,
     data_files=("actuals",),
-    preload=tuple(f"{_PACKAGE}.{m}" for m in ("schema", "model", "figures", "words", "plan", "charts", "panel")),
+    preload=tuple(f"{_PACKAGE}.{m}" for m in ("schema", "model", "figures", "words", "plan", "charts", "panel",
+                                                   "review", "compliance")),
     notebook=Path(__file__).resolve().parents[3] / "playbooks" / f"{NAME}.ipynb",
     description="A merchant with a few fans runs its first price-cut (bargain) event.",
 )

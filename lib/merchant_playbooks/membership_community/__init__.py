@@ -79,7 +79,7 @@ PLAYBOOK = Playbook(
     charts=_charts,
     data_files=("orders_file", "actuals"),
     preload=tuple(f"merchant_playbooks.{NAME}.{m}" for m in ("schema", "model", "figures", "words", "plan", "charts",
-                                                             "panel")),
+                                                             "panel", "review", "compliance")),
     notebook=Path(__file__).resolve().parents[3] / "playbooks" / f"{NAME}.ipynb",
     description="Member levels from the order history (RFM, CLV), benefits against customer value, "
                 "and a community sale in WeChat groups with a top-up lottery and a challenge camp.",

@@ -71,7 +71,9 @@ PLAYBOOK = Playbook(
     preload=("merchant_playbooks.rapid_growth_cadence.schema", "merchant_playbooks.rapid_growth_cadence.model",
              "merchant_playbooks.rapid_growth_cadence.figures", "merchant_playbooks.rapid_growth_cadence.words",
              "merchant_playbooks.rapid_growth_cadence.plan", "merchant_playbooks.rapid_growth_cadence.charts",
-             "merchant_playbooks.rapid_growth_cadence.panel"),
+             "merchant_playbooks.rapid_growth_cadence.panel", "merchant_playbooks.rapid_growth_cadence.calendar",
+             "merchant_playbooks.rapid_growth_cadence.review", "merchant_playbooks.rapid_growth_cadence.compliance",
+             "holidays.calendars.chinese", "lunar_python"),  # the festivals' lunar dates
     notebook=Path(__file__).resolve().parents[3] / "playbooks" / "rapid_growth_cadence.ipynb",
     description="A year of weekly fixtures, monthly themes and tentpole events for a shop that is growing.",
 )

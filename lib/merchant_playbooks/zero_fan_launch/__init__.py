@@ -72,7 +72,7 @@ PLAYBOOK = Playbook(
     data_files=("actuals",),
     preload=tuple(f"merchant_playbooks.{NAME}.{m}" for m in (
         "schema", "model", "fission", "mechanics", "figures", "text", "words", "decision_words", "plan", "charts",
-        "panel")),
+        "panel", "review", "compliance")),
     notebook=Path(__file__).resolve().parents[3] / "playbooks" / f"{NAME}.ipynb",
     description="Zero-fan launch: a friend-help (or voting) campaign seeded by staff and partners, "
                 "for a merchant with no fans and no budget.",
