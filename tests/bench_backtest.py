@@ -17,7 +17,6 @@ def main() -> None:
     cases = len({r.case for r in rows})
     print(f"backtest_s {seconds:.1f}  ({cases} cases, {len(rows)} reported figures; playbooks backtest)", flush=True)
     print(f"cases_inside {sum(r.inside for r in rows)}/{len(rows)}", flush=True)
-    print(f"coverage_p10_p90 cases {sum(r.in_band for r in rows) / len(rows):.3f}", flush=True)
 
 
 if __name__ == "__main__":

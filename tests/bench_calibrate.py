@@ -4,7 +4,8 @@
     coverage_p10_p90 <playbook>.<kpi> <share>     # campaigns simulated from known rates whose outcome fell
     mean_width_p10_p90 <playbook>.<kpi> <ratio>   # inside the sample plan's P10–P90 (target 0.80 ± 0.05)
 
-One sample merchant per playbook, `BENCH_CAMPAIGNS` (100) campaigns each (`merchant_playbooks.calibrate`).
+One sample merchant per playbook, `BENCH_CAMPAIGNS` (100) campaigns each (`merchant_playbooks.calibrate`),
+and `coverage_p10_p90 cases`: the share of the case library's reported figures inside their plans' P10–P90.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from merchant_playbooks import calibrate
+from merchant_playbooks import backtest, calibrate
 from merchant_playbooks.loading import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,8 @@ def main() -> None:
     n = int(os.environ.get("BENCH_CAMPAIGNS", "100"))
     results = {pb: calibrate.calibrate(pb, load_params(ROOT / "params" / f).for_playbook(pb), campaigns=n)
                for pb, f in SAMPLES.items()}
-    for line in calibrate.report(results):
+    cases = backtest.backtest(backtest.case_paths([]))  # the case library's figures (data/cases/)
+    for line in calibrate.report(results, cases):
         print(line, flush=True)
 
 
