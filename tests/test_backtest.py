@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from merchant_playbooks import backtest, cli
 from merchant_playbooks.errors import ParamsError, UserError
 

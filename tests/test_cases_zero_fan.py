@@ -10,9 +10,11 @@ from decimal import Decimal
 import numpy as np
 import pytest
 import yaml
-from merchant_playbooks import backtest
+from merchant_playbooks import backtest, registry
 from merchant_playbooks.errors import ParamsError
+from merchant_playbooks.figref import fig
 from merchant_playbooks.loading import load_params, validate_section
+from merchant_playbooks.plan import Callout
 from merchant_playbooks.schema import PositiveRange
 from merchant_playbooks.zero_fan_launch import fission
 from merchant_playbooks.zero_fan_launch.fission import simulate
@@ -134,8 +136,6 @@ def test_a_voting_case_file_without_its_section_is_refused(tmp_path):
 
 def test_the_zero_fan_plan_warns_when_its_retention_gift_breaks_the_pull_new_ceiling(tmp_path):
     """The ¥3 pull-new rule is on the cost per new contact (`gift_cost_per_new`), as in membership."""
-    from merchant_playbooks import registry
-
     def plan_with(cost):
         doc = yaml.safe_load((backtest.CASES_DIR / "driving-school-micro-assistance.yaml").read_text("utf-8"))
         doc["zero_fan_launch"].update(retention_gift_cost=cost, simulations=400)
@@ -149,3 +149,8 @@ def test_the_zero_fan_plan_warns_when_its_retention_gift_breaks_the_pull_new_cei
     assert dear.kpis["gift_cost_per_new"].band.p50 > 3
     [warning] = [w for w in dear.warnings if "pull_new" in w["code"]]
     assert warning["level"] == "warning" and "¥3.00" in warning["message"]
+    # the rewards section says so too, its figure a reference to plan.json (shown from the plan, not copied)
+    callouts = [b.text for b in dear.section("rewards").blocks if isinstance(b, Callout)]
+    assert any(fig("kpis.gift_cost_per_new.p50", "money") in text for text in callouts)
+    assert not any("gift_cost_per_new" in b.text for b in cheap.section("rewards").blocks
+                   if isinstance(b, Callout))

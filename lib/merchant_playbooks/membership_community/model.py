@@ -110,7 +110,7 @@ def build_model(section: Section, merchant: MerchantSection, orders_path: Path, 
 def outside_trade(section: Section, merchant: MerchantSection, history: OrderHistory) -> community.OutsideTrade:
     """The trade of buyers outside the groups: `community.outside_daily_sales`, else a usual day of
     `merchant.monthly_sales` (± 20%; none when it is 0); the stores' share of it `community.outside_offline_share`,
-    else the history's offline share of sales (half when no order names its channel; 0 without stores)."""
+    else the history's offline share of sales (half when no order names its channel)."""
     c = section.community
     daily = c.outside_daily_sales
     if daily is None and merchant.monthly_sales > 0:
@@ -122,7 +122,7 @@ def outside_trade(section: Section, merchant: MerchantSection, history: OrderHis
         by_channel = orders.loc[orders["channel"].isin(("online", "offline")), ["channel", "amount"]]
         total = float(by_channel["amount"].sum())
         share = float(by_channel.loc[by_channel["channel"] == "offline", "amount"].sum()) / total if total else 0.5
-    return community.OutsideTrade(daily, share if merchant.stores > 0 else 0.0)
+    return community.OutsideTrade(daily, share)  # `simulate` sells nothing in a store without stores
 
 
 def event_dates(section: Section) -> list[date]:

@@ -17,7 +17,7 @@ from ..diagnosis import ZERO_BUDGET_MAX, ZERO_FANS_MAX
 from ..figref import fig, fig_range
 from ..figures import Figures, Words
 from ..plan import Bullets, Callout, KpiGrid, Para, Rules, Section, Table
-from ..pull_new import pull_new_warning
+from ..pull_new import PULL_NEW_CAP, pull_new_warning
 from ..rules import alternatives
 from .compliance import uses
 from .decision_words import decision_blocks
@@ -132,8 +132,9 @@ def rewards_blocks(say: Say, figures: Figures, params: Any, points: str) -> list
             ("ranks", say("rewards.ranks")), ("prize", say("rewards.prize")), ("winners", say("rewards.winners")),
             ("value", say("rewards.prize_value"))), formats=(("winners", "count"), ("value", "money"))))
     data = figures.data
-    if over := pull_new_over(figures, params):
-        blocks.append(Callout(over["message"], "warning"))
+    if pull_new_over(figures, params):  # the figures the warning names, as references to plan.json
+        blocks.append(Callout(say("rewards.pull_new_over", cost=fig("kpis.gift_cost_per_new.p50", "money"),
+                                  cap=say.money(PULL_NEW_CAP)), "warning"))
     if data["cash_over_budget"]:
         blocks.append(Callout(say("rewards.cash_over_budget", cash=fig("cash_outlay.p50", "money"),
                                   budget=fig("budget", "money")), "warning"))
